@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace StarrOps.Core.Instances;
+
+/// <summary>
+/// Every secret value the process has seen, so that any text leaving the core (verbose, debug,
+/// warnings, exception messages) can be scrubbed of it, whichever app's body it was embedded in.
+/// </summary>
+public static class SecretRegistry
+{
+    // Shorter values would scrub ordinary words out of messages; such secrets are too weak to matter.
+    private const int MinimumLength = 3;
+    private static readonly ConcurrentDictionary<string, byte> Values = new(StringComparer.Ordinal);
+
+    public static void Register(string? value)
+    {
+        if (value is { Length: >= MinimumLength } && value != "********") Values.TryAdd(value, 0);
+    }
+
+    /// <summary>Replaces every registered secret in <paramref name="text"/> with "(secret)".</summary>
+    public static string Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || Values.IsEmpty) return text ?? string.Empty;
+        // Longest first, so a key that contains another key is replaced whole.
+        foreach (var value in Values.Keys.OrderByDescending(v => v.Length))
+        {
+            if (text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, Secret.Display, StringComparison.Ordinal);
+        }
+        return text;
+    }
+}

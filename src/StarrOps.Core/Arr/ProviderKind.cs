@@ -1,0 +1,34 @@
+namespace StarrOps.Core.Arr;
+
+/// <summary>The provider collections of the Servarr API: same shape, different path.</summary>
+public enum ProviderKind
+{
+    Indexer,
+    DownloadClient,
+    Notification,
+    ImportList,
+    /// <summary>Prowlarr's links to Sonarr/Radarr/Lidarr/Readarr.</summary>
+    Application,
+}
+
+public static class ProviderKinds
+{
+    public static string Path(this ProviderKind kind) => kind switch
+    {
+        ProviderKind.Indexer => "indexer",
+        ProviderKind.DownloadClient => "downloadclient",
+        ProviderKind.Notification => "notification",
+        ProviderKind.ImportList => "importlist",
+        ProviderKind.Application => "applications",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>What the user sees: "download client", "notification" …</summary>
+    public static string Describe(this ProviderKind kind) => kind switch
+    {
+        ProviderKind.DownloadClient => "download client",
+        ProviderKind.ImportList => "import list",
+        ProviderKind.Application => "Prowlarr application",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using StarrOps.Core.Arr;
+using StarrOps.Core.Hosting;
+using StarrOps.Core.Instances;
+
+namespace StarrOps.Core.Prowlarr;
+
+/// <summary>Prowlarr v1 API: indexers live here and are pushed to the apps through "applications".</summary>
+public sealed class ProwlarrClient(StarrInstance instance, IStarrHost? host = null) : ArrClient(instance, host)
+{
+    public const string IndexerSyncCommand = "ApplicationIndexerSync";
+
+    public override string ApiRoot => "api/v1";
+    public override bool HasRootFolders => false;
+    public override IReadOnlyList<ProviderKind> ProviderKinds { get; } =
+        [ProviderKind.Indexer, ProviderKind.DownloadClient, ProviderKind.Notification, ProviderKind.Application];
+
+    /// <summary>Pushes Prowlarr's indexers into every linked app and waits for the command to finish.</summary>
+    public async Task<CommandStatus> SyncIndexersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var status = await RunCommandAsync(IndexerSyncCommand, new JsonObject { ["forceSync"] = true }, timeout, cancellationToken).ConfigureAwait(false);
+        if (!status.Succeeded)
+            throw new StarrConfigurationException($"{Instance.Name}: {IndexerSyncCommand} ended '{status.Status}'{(string.IsNullOrEmpty(status.Message) ? "" : $": {status.Message}")}. Check Prowlarr's System > Events and each application's connection.");
+        return status;
+    }
+}

@@ -33,6 +33,8 @@ public static class ProviderEditor
         resource.Json.Remove("id");
         resource.Json.Remove("presets");
         resource.Name = desired.Name;
+        // Templates come disabled (Sonarr's download clients do); a provider someone declares is meant to work.
+        if (desired.Enable is null && resource.Json.ContainsKey("enable")) resource.Json["enable"] = true;
         Apply(resource, desired, rotateSecrets: true);
         return resource;
     }

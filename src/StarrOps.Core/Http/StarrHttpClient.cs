@@ -154,6 +154,77 @@ public sealed class StarrHttpClient : IDisposable
                ?? throw new InvalidDataException($"{method} {path} answered null where {typeof(T).Name} was expected.");
     }
 
+    /// <summary>GETs a plain-text answer (qBittorrent's <c>app/version</c>, <c>auth/login</c>).</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Instance.Resolve(path)), path, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// POSTs an <c>application/x-www-form-urlencoded</c> body (qBittorrent, Bazarr) and returns the answer's text.
+    /// The debug log shows the form with the values of secret-looking keys hidden.
+    /// </summary>
+    /// <param name="configure">Adds per-request headers (qBittorrent's <c>Referer</c>).</param>
+    public async Task<string> SendFormAsync(string path, IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? configure = null)
+    {
+        var shown = string.Join('&', form.Select(p => p.Key + "=" + (IsSecretParameter(p.Key) ? Secret.Display : p.Value)));
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, Instance.Resolve(path)) { Content = new FormUrlEncodedContent(form) };
+            configure?.Invoke(request);
+            return request;
+        }, path, cancellationToken, debugBody: shown).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A deep copy of <paramref name="node"/> in which every non-empty string under a secret-looking name
+    /// (password, apikey, api_key, token, secret, passkey, cookies …) reads "********", for settings documents
+    /// that apps return unmasked (Bazarr, qBittorrent, SABnzbd, Jellyseerr). The hidden values are registered for redaction.
+    /// </summary>
+    public static JsonNode? MaskSecrets(JsonNode? node)
+    {
+        var copy = node?.DeepClone();
+        Mask(copy);
+        return copy;
+
+        static void Mask(JsonNode? current)
+        {
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (name, value) in obj.ToList())
+                    {
+                        if (value is JsonValue text && text.TryGetValue<string>(out var s) && s.Length > 0 && IsSecretName(name))
+                        {
+                            SecretRegistry.Register(s);
+                            obj[name] = MaskedValue;
+                        }
+                        else Mask(value);
+                    }
+                    break;
+                case JsonArray array:
+                    foreach (var item in array) Mask(item);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>What the apps themselves send for a stored secret; sending it back keeps the stored value.</summary>
+    public const string MaskedValue = "********";
+
+    // Whole words only, so that bypass_local_auth or bypass_auth_subnet_whitelist stay visible.
+    private static readonly HashSet<string> SecretWords = new(StringComparer.OrdinalIgnoreCase)
+        { "password", "pass", "passwd", "pwd", "apikey", "key", "token", "secret", "passkey", "cookie", "cookies" };
+
+    private static bool IsSecretName(string name)
+    {
+        var words = System.Text.RegularExpressions.Regex.Replace(name, "([a-z0-9])([A-Z])", "$1_$2").Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(SecretWords.Contains);
+    }
+
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();

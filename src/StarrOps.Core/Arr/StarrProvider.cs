@@ -7,7 +7,7 @@ namespace StarrOps.Core.Arr;
 /// shown as "(secret)". <see cref="Instance"/>, <see cref="Id"/> and <see cref="Name"/> bind to the
 /// next cmdlet in a pipeline (Get-StarrDownloadClient | Remove-StarrDownloadClient).
 /// </summary>
-public sealed record ProviderInfo
+public sealed record StarrProvider
 {
     public string Instance { get; init; } = "";
     public ProviderKind Type { get; init; }
@@ -22,7 +22,7 @@ public sealed record ProviderInfo
     public IReadOnlyList<int> Tags { get; init; } = [];
     public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>();
 
-    public static ProviderInfo From(ProviderResource resource) => new()
+    public static StarrProvider From(ProviderResource resource) => new()
     {
         Instance = resource.Instance,
         Type = resource.Kind,

@@ -1,0 +1,59 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using StarrOps.Core.Arr;
+using StarrOps.Core.Instances;
+
+namespace StarrOps.PowerShell.Infrastructure;
+
+/// <summary>
+/// Tab completion of implementation names (QBittorrent, Sabnzbd, Webhook …). With -Instance already on
+/// the command line it asks that instance's /schema (cached for the session, short timeout); otherwise
+/// it offers the implementations most stacks use.
+/// </summary>
+public abstract class ImplementationCompleter(ProviderKind kind, params string[] common) : IArgumentCompleter
+{
+    private static readonly ConcurrentDictionary<(string, ProviderKind), IReadOnlyList<string>> Cache = new();
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var names = LiveNames(fakeBoundParameters) ?? common;
+        return names.Where(n => n.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+    }
+
+    private IReadOnlyList<string>? LiveNames(IDictionary bound)
+    {
+        try
+        {
+            var given = bound["Instance"] ?? bound["Prowlarr"];
+            if (given is null) return null;
+            var instance = StarrInstanceTransformationAttribute.Convert(given) switch
+            {
+                StarrInstance one => one,
+                object[] { Length: > 0 } many when many[0] is StarrInstance first => first,
+                _ => null,
+            };
+            if (instance is null || !instance.Kind.IsArr()) return null;
+            return Cache.GetOrAdd((instance.Name, kind), _ =>
+            {
+                using var client = ArrClientFactory.Create(instance with { Timeout = TimeSpan.FromSeconds(3) });
+                return client.GetSchemaAsync(kind, CancellationToken.None).GetAwaiter().GetResult().Select(t => t.Implementation).Distinct().ToList();
+            });
+        }
+        catch (Exception ex) when (ex is StarrOps.Core.StarrException or InvalidOperationException)
+        {
+            return null; // completion must never throw at the user
+        }
+    }
+}
+
+public sealed class DownloadClientImplementationCompleter() : ImplementationCompleter(ProviderKind.DownloadClient,
+    "QBittorrent", "Sabnzbd", "Transmission", "Deluge", "Nzbget", "RTorrent", "Aria2", "Flood", "UTorrent", "Vuze", "TorrentBlackhole", "UsenetBlackhole");
+
+public sealed class NotificationImplementationCompleter() : ImplementationCompleter(ProviderKind.Notification,
+    "Webhook", "Discord", "Slack", "Telegram", "Email", "Gotify", "Ntfy", "Pushover", "PlexServer", "MediaBrowser", "Apprise", "CustomScript");
+
+public sealed class AnyImplementationCompleter() : ImplementationCompleter(ProviderKind.DownloadClient,
+    "QBittorrent", "Sabnzbd", "Transmission", "Webhook", "Torznab", "Newznab", "Sonarr", "Radarr", "Lidarr", "Readarr");

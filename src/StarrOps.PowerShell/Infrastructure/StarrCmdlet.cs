@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using StarrOps.Core;
+using StarrOps.Core.Hosting;
+using StarrOps.Core.Instances;
+
+namespace StarrOps.PowerShell.Infrastructure;
+
+/// <summary>
+/// The base of every StarrOps cmdlet. It owns the cancellation token (Ctrl+C cancels), runs core
+/// calls on the pipeline thread while pumping whatever the core reports from other threads
+/// (PowerShell allows Write* and ShouldProcess on the pipeline thread only), scrubs secrets from
+/// every message, and maps core exceptions to ErrorRecords with stable ids.
+/// </summary>
+public abstract class StarrCmdlet : PSCmdlet, IStarrHost
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly BlockingCollection<Action> _pipelineWork = new();
+    private int _pipelineThreadId;
+
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    protected override void BeginProcessing() => _pipelineThreadId = Environment.CurrentManagedThreadId;
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <summary>Runs core work to completion on the pipeline thread, executing host calls the work makes from other threads.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        if (_pipelineThreadId == 0) _pipelineThreadId = Environment.CurrentManagedThreadId;
+        var task = work(_cancellation.Token);
+        while (!task.IsCompleted)
+        {
+            if (_pipelineWork.TryTake(out var action, 25)) action();
+        }
+        while (_pipelineWork.TryTake(out var action)) action();
+        return task.GetAwaiter().GetResult();
+    }
+
+    protected void Run(Func<CancellationToken, Task> work) => Run(async token =>
+    {
+        await work(token).ConfigureAwait(false);
+        return true;
+    });
+
+    /// <summary>Runs one item's work and reports its failure as a non-terminating error, so the pipeline carries on with the next item.</summary>
+    protected bool TryRun(object? target, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (StarrException ex)
+        {
+            WriteError(ErrorMapper.ToErrorRecord(ex, target));
+            return false;
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not OperationCanceledException and not ArgumentException)
+        {
+            // Anything else (a malformed answer, an I/O failure) is still one item's failure, reported without secrets.
+            WriteError(new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact(ex.Message), ex), "StarrUnexpectedError", ErrorCategory.NotSpecified, target));
+            return false;
+        }
+    }
+
+    /// <summary>Unusable input: stop the command before anything is written.</summary>
+    protected void Fail(StarrException ex, object? target) => ThrowTerminatingError(ErrorMapper.ToErrorRecord(ex, target));
+
+    private void OnPipeline(Action action)
+    {
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId) action();
+        else _pipelineWork.Add(action);
+    }
+
+    private T OnPipeline<T>(Func<T> func)
+    {
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId) return func();
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pipelineWork.Add(() =>
+        {
+            try { answer.SetResult(func()); }
+            catch (Exception ex) { answer.SetException(ex); }
+        });
+        return answer.Task.GetAwaiter().GetResult();
+    }
+
+    void IStarrHost.WriteVerbose(string message) => OnPipeline(() => WriteVerbose(SecretRegistry.Redact(message)));
+    void IStarrHost.WriteDebug(string message) => OnPipeline(() => WriteDebug(SecretRegistry.Redact(message)));
+    void IStarrHost.WriteWarning(string message) => OnPipeline(() => WriteWarning(SecretRegistry.Redact(message)));
+
+    void IStarrHost.WriteProgress(StarrProgress progress) => OnPipeline(() =>
+    {
+        var record = new ProgressRecord(progress.ActivityId, SecretRegistry.Redact(progress.Activity), SecretRegistry.Redact(progress.Status))
+        {
+            PercentComplete = progress.PercentComplete,
+            RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        WriteProgress(record);
+    });
+
+    bool IStarrHost.ShouldProcess(string target, string action) =>
+        OnPipeline(() => ShouldProcess(SecretRegistry.Redact(target), SecretRegistry.Redact(action)));
+
+    /// <summary>This cmdlet as the core's host (messages, progress, ShouldProcess).</summary>
+    protected IStarrHost Reporter => this;
+}

@@ -1,0 +1,178 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using StarrOps.Tests.Support;
+using static StarrOps.Tests.Contract.CmdletMetadata;
+
+namespace StarrOps.Tests.Contract;
+
+public sealed class CmdletContractTests
+{
+    public static TheoryData<string> Cmdlets()
+    {
+        var data = new TheoryData<string>();
+        foreach (var type in CmdletTypes) data.Add(type.Name);
+        return data;
+    }
+
+    private static Type CmdletType(string name) => CmdletTypes.Single(t => t.Name == name);
+
+    private static readonly string[] StateChangingVerbs =
+        ["Set", "Add", "Remove", "Sync", "Invoke", "Restore", "Start", "Backup", "Export", "Clear", "Register", "Unregister"];
+
+    [Fact]
+    public void The_module_has_the_cmdlets_the_foundation_promises()
+    {
+        var names = CmdletTypes.Select(FullName).ToHashSet();
+        string[] expected =
+        [
+            "New-StarrInstance", "Get-StarrInstance", "Test-StarrInstance", "Get-StarrSystemStatus", "Get-StarrHealth",
+            "Get-StarrIndexer", "Get-StarrDownloadClient", "Set-StarrDownloadClient", "Remove-StarrDownloadClient",
+            "Get-StarrRootFolder", "Add-StarrRootFolder", "Remove-StarrRootFolder", "Get-StarrNotification", "Set-StarrWebhook",
+            "Get-StarrSchema", "Get-StarrProwlarrApp", "Set-StarrProwlarrApp", "Remove-StarrProwlarrApp", "Sync-StarrProwlarrIndexer",
+        ];
+        Assert.Empty(expected.Except(names));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Verb_is_approved_and_noun_is_prefixed(string cmdlet)
+    {
+        var (verb, noun) = Name(CmdletType(cmdlet));
+        Assert.Contains(verb, ApprovedVerbs);
+        Assert.StartsWith("Starr", noun, StringComparison.Ordinal);
+        Assert.Equal($"{verb}{noun}Command", cmdlet);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Declares_its_output_type(string cmdlet)
+    {
+        var outputs = Attributes<OutputTypeAttribute>(CmdletType(cmdlet)).ToList();
+        Assert.NotEmpty(outputs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void State_changes_support_WhatIf_and_Confirm(string cmdlet)
+    {
+        var type = CmdletType(cmdlet);
+        var (verb, _) = Name(type);
+        if (!StateChangingVerbs.Contains(verb)) return;
+        var attribute = Attribute<CmdletAttribute>(type)!;
+        Assert.Equal(true, Named(attribute, nameof(CmdletAttribute.SupportsShouldProcess)));
+        if (verb is "Remove" or "Restore")
+            Assert.Equal((int)ConfirmImpact.High, Convert.ToInt32(Named(attribute, nameof(CmdletAttribute.ConfirmImpact))));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Set_and_Add_cmdlets_have_PassThru(string cmdlet)
+    {
+        var type = CmdletType(cmdlet);
+        var (verb, _) = Name(type);
+        if (verb is not ("Set" or "Add")) return;
+        var passThru = Parameters(type).SingleOrDefault(p => p.Name == "PassThru");
+        Assert.NotNull(passThru);
+        Assert.Equal(typeof(SwitchParameter), passThru.PropertyType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Instance_parameters_bind_from_the_pipeline_and_complete_names(string cmdlet)
+    {
+        var instanceParameters = Parameters(CmdletType(cmdlet)).Where(p => p.PropertyType.Name.StartsWith("StarrInstance", StringComparison.Ordinal)).ToList();
+        foreach (var instance in instanceParameters)
+        {
+            Assert.True(instance.GetCustomAttributesData().Any(a => a.AttributeType.Name == "StarrInstanceTransformationAttribute"), $"{cmdlet}.{instance.Name} must accept instance names");
+            var completer = Attribute<ArgumentCompleterAttribute>(instance);
+            Assert.NotNull(completer);
+            Assert.Equal("StarrInstanceNameCompleter", ((Type)completer.ConstructorArguments[0].Value!).Name);
+            if (instance.Name != "Instance") continue;
+            var parameter = Attributes<ParameterAttribute>(instance).First();
+            var fromPipeline = Named(parameter, nameof(ParameterAttribute.ValueFromPipeline)) as bool? == true
+                               || Named(parameter, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) as bool? == true;
+            Assert.True(fromPipeline, $"{cmdlet}.{instance.Name} must bind from the pipeline");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Parameter_sets_are_consistent(string cmdlet)
+    {
+        var type = CmdletType(cmdlet);
+        var declared = Parameters(type)
+            .SelectMany(p => Attributes<ParameterAttribute>(p))
+            .Select(a => Named(a, nameof(ParameterAttribute.ParameterSetName)) as string)
+            .Where(s => s is not null)
+            .ToHashSet();
+        var defaultSet = Named(Attribute<CmdletAttribute>(type)!, nameof(CmdletAttribute.DefaultParameterSetName)) as string;
+        if (declared.Count > 1) Assert.Contains(defaultSet, declared);
+        // Two parameters may not claim the same position within one set.
+        var positions = Parameters(type)
+            .SelectMany(p => Attributes<ParameterAttribute>(p).Select(a => (Set: Named(a, nameof(ParameterAttribute.ParameterSetName)) as string ?? "__All", Position: Named(a, nameof(ParameterAttribute.Position)) as int?, p.Name)))
+            .Where(x => x.Position is not null)
+            .ToList();
+        foreach (var group in positions.GroupBy(x => x.Position))
+        {
+            var sets = group.Select(x => x.Set).ToList();
+            var clash = group.Count(x => x.Set == "__All") > 1 || sets.Where(s => s != "__All").GroupBy(s => s).Any(g => g.Count() > 1)
+                        || (group.Any(x => x.Set == "__All") && group.Count() > 1);
+            Assert.False(clash, $"{cmdlet}: position {group.Key} is claimed by {string.Join(", ", group.Select(x => x.Name))}");
+        }
+    }
+
+    [Fact]
+    public void Manifest_exports_exactly_the_cmdlets_that_exist()
+    {
+        var manifest = File.ReadAllText(RepoPaths.File("StarrOps.psd1"));
+        var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)", RegexOptions.Singleline).Groups["list"].Value;
+        var exported = Regex.Matches(block, @"'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
+        var existing = CmdletTypes.Select(FullName).ToHashSet();
+        Assert.Equal(existing.Order(), exported.Order());
+        Assert.Matches(@"FunctionsToExport\s*=\s*@\(\)", manifest);
+        Assert.Matches(@"AliasesToExport\s*=\s*@\(\)", manifest);
+        Assert.Matches(@"VariablesToExport\s*=\s*@\(\)", manifest);
+        Assert.Matches(@"PowerShellVersion\s*=\s*'7\.4'", manifest);
+        Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core'\)", manifest);
+    }
+
+    [Fact]
+    public void Manifest_version_is_the_one_in_Directory_Build_props()
+    {
+        var props = XDocument.Load(RepoPaths.File("Directory.Build.props"));
+        var version = props.Descendants("StarrOpsVersion").Single().Value;
+        var manifest = File.ReadAllText(RepoPaths.File("StarrOps.psd1"));
+        Assert.Matches($@"ModuleVersion\s*=\s*'{Regex.Escape(version)}'", manifest);
+    }
+
+    [Fact]
+    public void Every_output_type_has_a_default_view()
+    {
+        var format = XDocument.Load(RepoPaths.File("module", "StarrOps.format.ps1xml"));
+        var viewed = format.Descendants("TypeName").Select(e => e.Value).ToHashSet();
+        var outputs = CmdletTypes.SelectMany(t => Attributes<OutputTypeAttribute>(t))
+            .SelectMany(a => a.ConstructorArguments.SelectMany(arg => arg.Value is IEnumerable<CustomAttributeTypedArgument> many ? many.Select(m => m.Value) : [arg.Value]))
+            .OfType<Type>()
+            .Where(t => t != typeof(void) && t != typeof(bool) && t != typeof(string))
+            .Select(t => t.FullName!)
+            .ToHashSet();
+        Assert.Empty(outputs.Except(viewed));
+    }
+
+    [Fact]
+    public void Core_does_not_reference_PowerShell()
+    {
+        var core = typeof(StarrOps.Core.Instances.StarrInstance).Assembly;
+        Assert.DoesNotContain(core.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
+        var project = File.ReadAllText(RepoPaths.File("src", "StarrOps.Core", "StarrOps.Core.csproj"));
+        Assert.DoesNotMatch(@"<(PackageReference|Reference|ProjectReference)[^>]*(PowerShell|Management\.Automation)", project);
+    }
+
+    [Fact]
+    public void Cmdlet_classes_are_sealed()
+    {
+        Assert.All(CmdletTypes, t => Assert.True(t.IsSealed, $"{t.Name} should be sealed"));
+    }
+}

@@ -226,7 +226,7 @@ public static class ProviderEditor
             return l.SequenceEqual(r);
         }
         if (a.GetValueKind() == JsonValueKind.Number && b.GetValueKind() == JsonValueKind.Number)
-            return a.GetValue<double>() == b.GetValue<double>();
+            return double.Parse(a.ToJsonString(), CultureInfo.InvariantCulture) == double.Parse(b.ToJsonString(), CultureInfo.InvariantCulture);
         return JsonNode.DeepEquals(a, b);
     }
 

@@ -85,7 +85,7 @@ public sealed class StarrHttpClient : IDisposable
         }
         catch (JsonException)
         {
-            throw new StarrApiException(Instance.Name, method.Method, path, response.StatusCode,
+            throw new StarrApiException(Instance.Name, method.Method, MaskQuery(path), response.StatusCode,
                 $"the answer was not JSON (is {Instance.Url} really {Instance.Kind}?)", [], Truncate(text));
         }
     }
@@ -97,6 +97,7 @@ public sealed class StarrHttpClient : IDisposable
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string path, CancellationToken cancellationToken,
         string? debugBody = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool acceptRedirect = false)
     {
+        path = MaskQuery(path); // from here on, path is only for messages
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Instance.Timeout);
         for (var attempt = 0; ; attempt++)
@@ -106,7 +107,8 @@ public sealed class StarrHttpClient : IDisposable
             request.Headers.UserAgent.Add(UserAgent);
             var method = request.Method.Method;
             var stopwatch = Stopwatch.StartNew();
-            Host.WriteVerbose($"{Instance.Name}: {method} {Describe(request.RequestUri)}");
+            var shown = Describe(request.RequestUri);
+            Host.WriteVerbose($"{Instance.Name}: {method} {shown}");
             if (debugBody is not null) Host.WriteDebug($"{Instance.Name}: request body {Truncate(SecretRegistry.Redact(debugBody))}");
             HttpResponseMessage response;
             try
@@ -128,7 +130,7 @@ public sealed class StarrHttpClient : IDisposable
                 throw Unreachable(ex, method, path, deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
             }
 
-            Host.WriteVerbose($"{Instance.Name}: {method} {path} -> {(int)response.StatusCode} ({stopwatch.ElapsedMilliseconds} ms)");
+            Host.WriteVerbose($"{Instance.Name}: {method} {shown} -> {(int)response.StatusCode} ({stopwatch.ElapsedMilliseconds} ms)");
             if (response.IsSuccessStatusCode || (acceptRedirect && (int)response.StatusCode is >= 300 and < 400)) return response;
 
             using (response)
@@ -287,19 +289,20 @@ public sealed class StarrHttpClient : IDisposable
         return SecretRegistry.Redact(reason);
     }
 
-    // Query strings can hold keys (SABnzbd's apikey=): logs show the path only, with values of secret-looking parameters hidden.
-    private static string Describe(Uri? uri)
+    private static string Describe(Uri? uri) => uri is null ? "" : MaskQuery(uri.GetLeftPart(UriPartial.Path) + uri.Query);
+
+    // Query strings can hold keys (SABnzbd's apikey=): messages show them with values of secret-looking parameters hidden.
+    internal static string MaskQuery(string pathAndQuery)
     {
-        if (uri is null) return "";
-        var text = uri.GetLeftPart(UriPartial.Path);
-        if (string.IsNullOrEmpty(uri.Query)) return text;
-        var parts = uri.Query.TrimStart('?').Split('&').Select(p =>
+        var question = pathAndQuery.IndexOf('?');
+        if (question < 0) return SecretRegistry.Redact(pathAndQuery);
+        var parts = pathAndQuery[(question + 1)..].Split('&').Select(p =>
         {
             var eq = p.IndexOf('=');
             var name = eq < 0 ? p : p[..eq];
             return IsSecretParameter(name) ? name + "=" + Secret.Display : p;
         });
-        return SecretRegistry.Redact(text + "?" + string.Join('&', parts));
+        return SecretRegistry.Redact(pathAndQuery[..question] + "?" + string.Join('&', parts));
     }
 
     private static bool IsSecretParameter(string name) =>

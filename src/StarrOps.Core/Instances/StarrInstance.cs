@@ -46,5 +46,5 @@ public sealed record StarrInstance
     }
 
     /// <summary>Resolves a path relative to the URL base: "api/v3/tag" under http://h/sonarr → http://h/sonarr/api/v3/tag.</summary>
-    public Uri Resolve(string relative) => new(Url.AbsoluteUri + "/" + relative.TrimStart('/'));
+    public Uri Resolve(string relative) => new(Url.AbsoluteUri.TrimEnd('/') + "/" + relative.TrimStart('/'));
 }

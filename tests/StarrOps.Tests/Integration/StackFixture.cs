@@ -1,0 +1,23 @@
+using System.Collections;
+using StarrOps.Core.Arr;
+using StarrOps.Core.Instances;
+using StarrOps.TestKit;
+
+namespace StarrOps.Tests.Integration;
+
+/// <summary>Builds core instances for the servers of an emulated stack, the way Get-StarrInstance reads them from the environment.</summary>
+public static class StackInstances
+{
+    public static Hashtable Environment(EmulatedStack stack)
+    {
+        var table = new Hashtable();
+        foreach (var (key, value) in stack.Environment()) table[key] = value;
+        return table;
+    }
+
+    public static IReadOnlyList<StarrInstance> All(EmulatedStack stack) => EnvironmentInstanceSource.Read(Environment(stack));
+
+    public static StarrInstance Of(EmulatedStack stack, string name) => InstanceRegistry.Resolve(name, Environment(stack)) with { Timeout = TimeSpan.FromSeconds(10) };
+
+    public static ArrClient Client(EmulatedStack stack, string name, Core.RecordingHost? host = null) => ArrClientFactory.Create(Of(stack, name), host);
+}

@@ -1,0 +1,23 @@
+using StarrOps.Benchmarks;
+
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|all]
+var command = args.Length > 0 ? args[0] : "all";
+return command switch
+{
+    "load-child" => LoadBenchmark.Child(args[1]),
+    "load" => LoadBenchmark.Run(args.Length > 1 ? args[1..] : []),
+    "all" => await All(),
+    _ => Usage(),
+};
+
+static async Task<int> All()
+{
+    var status = LoadBenchmark.Run([]);
+    return status != 0 ? status : await ReconcileBenchmarkEntry.RunAsync();
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir>]");
+    return 2;
+}

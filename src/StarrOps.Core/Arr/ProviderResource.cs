@@ -11,7 +11,7 @@ namespace StarrOps.Core.Arr;
 public sealed class ProviderResource
 {
     /// <summary>The value every Servarr app returns for a stored secret; sending it back keeps the secret.</summary>
-    public const string MaskedValue = "********";
+    public const string MaskedValue = Http.StarrHttpClient.MaskedValue;
 
     public ProviderResource(JsonObject json, ProviderKind kind, string instance)
     {

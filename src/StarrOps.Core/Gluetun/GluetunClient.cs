@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Http;
@@ -62,7 +63,7 @@ public sealed class GluetunClient : IDisposable
     public async Task<GluetunVpnStatus> GetVpnStatusAsync(CancellationToken cancellationToken)
     {
         var path = VpnStatusPath;
-        System.Text.Json.Nodes.JsonNode? node;
+        JsonNode? node;
         try
         {
             node = await GuardAsync(() => _http.GetJsonAsync(path, cancellationToken)).ConfigureAwait(false);

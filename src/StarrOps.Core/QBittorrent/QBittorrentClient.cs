@@ -202,7 +202,10 @@ public sealed class QBittorrentClient : IDisposable
         }
         catch (StarrApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
         {
-            throw Rejected();
+            // 4.x answers a wrong password with "Fails." but a refused Referer/Host (CSRF, host-header validation) with 401.
+            throw new StarrLoginException(Instance.Name,
+                $"{Instance.Name}: qBittorrent refused the login request (401). Check {CredentialVariables()}; if they are right, qBittorrent's " +
+                $"CSRF or host-header protection rejected {referer} as Referer/Host: use the URL qBittorrent is served at, or add the host to its WebUI server domains.");
         }
 
         // "Ok." on success, "Fails." (still 200) on a wrong username or password.

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Http;
+using static StarrOps.Core.Http.LenientJson;
 using StarrOps.Core.Instances;
 
 namespace StarrOps.Core.Bazarr;
@@ -238,13 +239,4 @@ public sealed class BazarrClient : IDisposable
         Ssl = Bool(node?["ssl"]),
         ApiKey = Secret.FromNullable(Text(node?["apikey"])),
     };
-
-    private static string Text(JsonNode? node) => node switch
-    {
-        null => "",
-        JsonValue value when value.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
-    };
-
-    private static bool Bool(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True || Text(node) is "true" or "True";
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Http;
+using static StarrOps.Core.Http.LenientJson;
 using StarrOps.Core.Instances;
 
 namespace StarrOps.Core.Jellyseerr;
@@ -316,20 +317,4 @@ public sealed class JellyseerrClient : IDisposable
     };
 
     private static IEnumerable<JsonObject> Items(JsonNode? node) => (node as JsonArray ?? []).OfType<JsonObject>();
-
-    private static string Text(JsonNode? node) => OptionalText(node) ?? "";
-
-    private static string? OptionalText(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonValue value when value.TryGetValue<string>(out var s) => s,
-        JsonValue value => value.ToJsonString(),
-        _ => node.ToJsonString(),
-    };
-
-    private static int Int(JsonNode? node) =>
-        int.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
-        : double.TryParse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (int)d : 0;
-
-    private static bool Bool(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Http;
+using static StarrOps.Core.Http.LenientJson;
 using StarrOps.Core.Instances;
 
 namespace StarrOps.Core.Sabnzbd;
@@ -165,23 +166,4 @@ public sealed class SabnzbdClient : IDisposable
 
     private StarrApiException Unexpected(string mode, string expected) =>
         new(Instance.Name, "GET", $"api?mode={mode}", HttpStatusCode.OK, $"the answer has no {expected} (is {Instance.Url} really SABnzbd?)", [], null);
-
-    // SABnzbd mixes types freely: ports and flags arrive as numbers or strings, flags as 0/1 or booleans.
-    private static string Text(JsonNode? node) => node switch
-    {
-        null => "",
-        JsonValue value when value.TryGetValue<string>(out var s) => s,
-        JsonValue value => value.ToJsonString(),
-        _ => node.ToJsonString(),
-    };
-
-    private static int Int(JsonNode? node) =>
-        int.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-
-    private static bool Bool(JsonNode? node) => node?.GetValueKind() switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => Text(node) is "1" or "true" or "True",
-    };
 }

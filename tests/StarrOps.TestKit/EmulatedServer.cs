@@ -1,7 +1,13 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace StarrOps.TestKit;
@@ -74,6 +80,9 @@ public abstract class EmulatedServer : IAsyncDisposable
                 EnvironmentName = "Production",
             });
             builder.Logging.ClearProviders();
+            // No console lifetime: no Ctrl+C/SIGTERM hooks per server (they would also fire inside pwsh), no status lines.
+            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
@@ -210,5 +219,12 @@ public abstract class EmulatedServer : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(urlBase)) return "";
         var trimmed = urlBase.Trim().Trim('/');
         return trimmed.Length == 0 ? "" : "/" + trimmed;
+    }
+
+    private sealed class QuietLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

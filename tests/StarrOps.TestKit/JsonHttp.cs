@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace StarrOps.TestKit;
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 namespace StarrOps.TestKit;
 
 /// <summary>One request an emulated server received.</summary>

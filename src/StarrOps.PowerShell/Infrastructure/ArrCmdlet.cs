@@ -10,10 +10,20 @@ namespace StarrOps.PowerShell.Infrastructure;
 public abstract class ArrCmdlet : StarrCmdlet
 {
     /// <summary>The given instances, or — for read-only commands called without any — every *arr instance known to the session.</summary>
+    /// <remarks>
+    /// Piped instances of a kind the command does not apply to (Get-StarrInstance | Get-StarrIndexer passes qBittorrent too)
+    /// are skipped with a verbose note; named ones are kept, so asking for them explicitly still explains why not.
+    /// </remarks>
     protected IEnumerable<StarrInstance> InstancesOrAll(StarrInstance[]? given, Func<StarrInstance, bool>? filter = null)
     {
-        if (given is { Length: > 0 }) return given;
-        var all = InstanceRegistry.All().Where(i => i.Kind.IsArr() && (filter?.Invoke(i) ?? true)).ToList();
+        var applies = (StarrInstance i) => i.Kind.IsArr() && (filter?.Invoke(i) ?? true);
+        if (given is { Length: > 0 })
+        {
+            if (!MyInvocation.ExpectingInput) return given;
+            foreach (var skipped in given.Where(i => !applies(i))) WriteVerbose($"{skipped.Name}: skipped, {MyInvocation.MyCommand.Name} does not apply to {skipped.Kind}");
+            return given.Where(applies).ToList();
+        }
+        var all = InstanceRegistry.All().Where(applies).ToList();
         if (all.Count == 0)
             Fail(new StarrConfigurationException("No instance given and none defined: pipe one from Get-StarrInstance / New-StarrInstance, or set SONARR_URL and SONARR_API_KEY (and the like)."), null);
         return all;

@@ -89,7 +89,7 @@ public sealed class ProviderResource
             JsonValueKind.String => value.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => value.TryGetValue<int>(out var i) ? i : value.TryGetValue<long>(out var l) ? l : value.GetValue<double>(),
+            JsonValueKind.Number => value.TryGetValue<int>(out var i) ? (object)i : value.TryGetValue<long>(out var l) ? l : value.GetValue<double>(),
             _ => value.ToJsonString(),
         },
         _ => node.ToJsonString(),

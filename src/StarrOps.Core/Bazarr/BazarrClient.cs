@@ -125,9 +125,47 @@ public sealed class BazarrClient : IDisposable
         if (string.IsNullOrWhiteSpace(desired.Ip) || desired.Port is <= 0 or > 65535)
             throw new StarrConfigurationException($"{Instance.Name}: connecting Bazarr to {target} needs a host name and a port between 1 and 65535 (got '{desired.Ip}', {desired.Port}).");
 
-        var section = target.ToString().ToLowerInvariant();
-        var useKey = "use_" + section;
+        var useKey = "use_" + target.ToString().ToLowerInvariant();
         var settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        var current = settings.ConnectionOf(target);
+        var (changes, writes) = Compare(settings, target, desired);
+        var enabled = settings.Uses(target);
+
+        var result = new BazarrConnectResult { Instance = Instance.Name, Target = target, Url = desired.Url, Changes = changes };
+        if (changes.Count == 0)
+        {
+            var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            var version = target == BazarrTarget.Sonarr ? status.SonarrVersion : status.RadarrVersion;
+            return result with { State = BazarrStatus.StateOf(version), AppVersion = version };
+        }
+        if (!_http.Host.ShouldProcess($"{Instance.Name} ({target} connection)", $"Connect Bazarr to {target} at {desired.Url}"))
+            return result with { State = enabled ? BazarrLinkState.Connected : BazarrLinkState.Disabled };
+
+        if (writes.Count > 0)
+        {
+            // Disabled while the fields change: enabling is the step that can hang.
+            await WriteAsync(_http, settings.Raw, [new BazarrSettingValue("general", useKey, false), .. writes], cancellationToken).ConfigureAwait(false);
+        }
+
+        var test = await TestConnectionAsync(target, desired with { ApiKey = desired.ApiKey ?? current.ApiKey }, cancellationToken).ConfigureAwait(false);
+        if (test.Reachable == false)
+            throw new StarrConnectionException(Instance.Name, Instance.Url,
+                $"{Instance.Name}: Bazarr cannot reach {target} at {desired.Url}: {test.Error}. The connection settings are saved with {useKey}=false; " +
+                $"run again once {target} answers from Bazarr's pod (Service name, port, URL base, network policies, API key).", timedOut: false);
+
+        await EnableAsync(target, useKey, desired.Url, settings.Raw, enableTimeout ?? DefaultEnableTimeout, cancellationToken).ConfigureAwait(false);
+        var after = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var appVersion = target == BazarrTarget.Sonarr ? after.SonarrVersion : after.RadarrVersion;
+        return result with { Applied = true, State = BazarrStatus.StateOf(appVersion), AppVersion = appVersion };
+    }
+
+    /// <summary>
+    /// What connecting Bazarr to <paramref name="target"/> would change, without writing: the changes to show (secrets
+    /// as such) and the connection fields to send. Base URLs compare without trailing slashes ("/" reads back as "").
+    /// </summary>
+    public static (IReadOnlyList<BazarrSettingChange> Changes, IReadOnlyList<BazarrSettingValue> Writes) Compare(BazarrSettings settings, BazarrTarget target, BazarrConnection desired)
+    {
+        var section = target.ToString().ToLowerInvariant();
         var current = settings.ConnectionOf(target);
         var changes = new List<BazarrSettingChange>();
         var writes = new List<BazarrSettingValue>();
@@ -145,36 +183,8 @@ public sealed class BazarrClient : IDisposable
             changes.Add(new BazarrSettingChange($"{section}.apikey", null, null, IsSecret: true));
             writes.Add(new BazarrSettingValue(section, "apikey", key));
         }
-        var enabled = settings.Uses(target);
-        if (!enabled) changes.Add(new BazarrSettingChange($"general.{useKey}", "false", "true", IsSecret: false));
-
-        var result = new BazarrConnectResult { Instance = Instance.Name, Target = target, Url = desired.Url, Changes = changes };
-        if (changes.Count == 0)
-        {
-            var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            var version = target == BazarrTarget.Sonarr ? status.SonarrVersion : status.RadarrVersion;
-            return result with { State = BazarrStatus.StateOf(version), AppVersion = version };
-        }
-        if (!_http.Host.ShouldProcess($"{Instance.Name} ({target} connection)", $"Connect Bazarr to {target} at {desired.Url}"))
-            return result with { State = enabled ? BazarrLinkState.Connected : BazarrLinkState.Disabled };
-
-        if (writes.Count > 0)
-        {
-            // Disabled while the fields change: enabling is the step that can hang.
-            writes.Insert(0, new BazarrSettingValue("general", useKey, false));
-            await WriteAsync(_http, settings.Raw, writes, cancellationToken).ConfigureAwait(false);
-        }
-
-        var test = await TestConnectionAsync(target, desired with { ApiKey = desired.ApiKey ?? current.ApiKey }, cancellationToken).ConfigureAwait(false);
-        if (test.Reachable == false)
-            throw new StarrConnectionException(Instance.Name, Instance.Url,
-                $"{Instance.Name}: Bazarr cannot reach {target} at {desired.Url}: {test.Error}. The connection settings are saved with {useKey}=false; " +
-                $"run again once {target} answers from Bazarr's pod (Service name, port, URL base, network policies, API key).", timedOut: false);
-
-        await EnableAsync(target, useKey, desired.Url, settings.Raw, enableTimeout ?? DefaultEnableTimeout, cancellationToken).ConfigureAwait(false);
-        var after = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        var appVersion = target == BazarrTarget.Sonarr ? after.SonarrVersion : after.RadarrVersion;
-        return result with { Applied = true, State = BazarrStatus.StateOf(appVersion), AppVersion = appVersion };
+        if (!settings.Uses(target)) changes.Add(new BazarrSettingChange($"general.use_{section}", "false", "true", IsSecret: false));
+        return (changes, writes);
 
         void Change(string key, string? oldValue, string? newValue, object value)
         {

@@ -93,7 +93,7 @@ public sealed record ConfigOrigin(string Source, int Line, int Column, string Ya
 
     public override string ToString() => IsStandardWiring
         ? $"standard wiring ({YamlPath})"
-        : $"{System.IO.Path.GetFileName(Source)}:{Line}:{Column} {YamlPath}";
+        : $"{System.IO.Path.GetFileName(Source)}:{Line}:{Column}{(YamlPath.Length == 0 ? "" : " " + YamlPath)}";
 }
 
 /// <summary>What one instance should have. Empty lists mean "nothing declared", never "delete everything".</summary>

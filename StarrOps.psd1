@@ -31,6 +31,11 @@
         'Set-StarrProwlarrApp'
         'Remove-StarrProwlarrApp'
         'Sync-StarrProwlarrIndexer'
+        'Test-StarrHealth'
+        'Test-StarrCertificate'
+        'Invoke-StarrReconcile'
+        'Get-StarrDrift'
+        'Export-StarrConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

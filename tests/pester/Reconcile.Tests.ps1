@@ -1,0 +1,109 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Pester 5 tests of Invoke-StarrReconcile as the CronJob runs it: -WhatIf, the exit codes of
+    `pwsh -c Invoke-StarrReconcile`, and -OutputFormat Json. Needs the built module (STARROPS_MODULE_PATH,
+    set by build.ps1) and the TestKit (the emulated stack); skipped with the reason otherwise.
+#>
+
+BeforeDiscovery {
+    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    $testKitPath = $env:STARROPS_TESTKIT_PATH
+    if (-not $testKitPath) {
+        $testKitPath = Get-ChildItem -Path (Join-Path $repoRoot 'tests/StarrOps.TestKit/bin') -Recurse -Filter 'StarrOps.TestKit.dll' -ErrorAction SilentlyContinue |
+            Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 -ExpandProperty FullName
+    }
+    $skipReason = $null
+    if (-not $testKitPath) { $skipReason = 'StarrOps.TestKit.dll is not built (dotnet build tests/StarrOps.TestKit).' }
+    elseif ((Split-Path -Leaf (Split-Path -Parent $testKitPath)) -match '^net(\d+)\.' -and [Environment]::Version.Major -lt [int]$Matches[1]) {
+        $skipReason = "the TestKit needs .NET $($Matches[1]); this pwsh runs on .NET $([Environment]::Version)."
+    }
+    if ($skipReason) { Write-Warning "Reconcile tests are skipped: $skipReason" }
+}
+
+Describe 'Invoke-StarrReconcile' -Skip:([bool]$skipReason) {
+    BeforeAll {
+        $script:manifestPath = (Resolve-Path $env:STARROPS_MODULE_PATH).Path
+        Import-Module $script:manifestPath -Force
+        Add-Type -Path $testKitPath
+        $script:stack = [StarrOps.TestKit.EmulatedStack]::StartAsync().GetAwaiter().GetResult()
+        $script:stack.Network.AddReachable('qbittorrent', 8080)
+        $script:environment = @{}
+        foreach ($pair in $script:stack.Environment().GetEnumerator()) { $script:environment[$pair.Key] = $pair.Value }
+        $script:environment['QBITTORRENT_URL'] = 'http://qbittorrent:8080'
+        $script:environment['QBITTORRENT_USERNAME'] = 'admin'
+        $script:environment['QBITTORRENT_PASSWORD'] = 'pester-qbit-password-1'
+
+        # Runs `pwsh -c <command>` the way the CronJob does, with the stack's variables, and returns exit code and output.
+        function Invoke-Child([string] $Command) {
+            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+            foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; $Command") { $start.ArgumentList.Add($argument) }
+            foreach ($pair in $script:environment.GetEnumerator()) { $start.Environment[$pair.Key] = $pair.Value }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $process = [System.Diagnostics.Process]::Start($start)
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEnd()
+            $process.WaitForExit()
+            [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Errors = $stderr }
+        }
+    }
+
+    AfterAll {
+        if ($script:stack) { $script:stack.DisposeAsync().AsTask().GetAwaiter().GetResult() }
+    }
+
+    It '-WhatIf shows the plan and writes nothing' {
+        $run = Invoke-Child 'Invoke-StarrReconcile -WhatIf'
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -Match 'What if: .*download client'
+        ($script:stack.All | ForEach-Object { $_.Requests.Writes.Count } | Measure-Object -Sum).Sum | Should -Be 0
+    }
+
+    It 'converges with exit code 0, then reports Already configured' {
+        $first = Invoke-Child 'Invoke-StarrReconcile'
+        $first.ExitCode | Should -Be 0 -Because $first.Errors
+        $first.Output | Should -Match 'Configuration complete: \d+ created'
+        $second = Invoke-Child 'Invoke-StarrReconcile'
+        $second.ExitCode | Should -Be 0
+        $second.Output | Should -Match 'sonarr: Already configured'
+        $second.Output | Should -Match 'Configuration complete: 0 created, 0 updated, 0 deleted'
+    }
+
+    It 'exits non-zero and names the service when one is down, and still reconciles the others' {
+        $script:stack.Radarr.StopAsync().GetAwaiter().GetResult()
+        try {
+            $run = Invoke-Child 'Invoke-StarrReconcile'
+            $run.ExitCode | Should -Not -Be 0
+            $run.Errors + $run.Output | Should -Match 'radarr'
+            $run.Output | Should -Match 'sonarr: Already configured'
+        }
+        finally {
+            $script:stack.Radarr.StartAsync().GetAwaiter().GetResult()
+        }
+    }
+
+    It 'writes one JSON document with -OutputFormat Json and no secret' {
+        $run = Invoke-Child 'Invoke-StarrReconcile -OutputFormat Json'
+        $run.ExitCode | Should -Be 0
+        $document = $run.Output | ConvertFrom-Json
+        $document.succeeded | Should -BeTrue
+        $document.instances.name | Should -Contain 'sonarr'
+        foreach ($secret in $script:environment.GetEnumerator() | Where-Object Key -Match 'API_KEY|PASSWORD') {
+            $run.Output | Should -Not -Match ([regex]::Escape($secret.Value))
+        }
+    }
+
+    It 'fails with a clear error when nothing is configured' {
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+        foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; Invoke-StarrReconcile") { $start.ArgumentList.Add($argument) }
+        foreach ($name in [Environment]::GetEnvironmentVariables().Keys) { if ($name -match '_(URL|API_KEY)$|^STARR_CONFIG$') { $start.Environment.Remove($name) | Out-Null } }
+        $start.RedirectStandardError = $true
+        $start.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        $errors = $process.StandardError.ReadToEnd()
+        $process.WaitForExit()
+        $process.ExitCode | Should -Not -Be 0
+        $errors | Should -Match 'SONARR_URL|STARR_CONFIG'
+    }
+}

@@ -138,3 +138,17 @@ public sealed class StarrLoginException(string instance, string message, bool ba
     public override string ErrorId => Banned ? "StarrLoginBanned" : "StarrLoginRejected";
     public override StarrErrorCategory Category => Banned ? StarrErrorCategory.PermissionDenied : StarrErrorCategory.AuthenticationError;
 }
+
+/// <summary>What the user named does not exist (no download client by that name, no such root folder).</summary>
+public sealed class StarrNotFoundException(string message) : StarrException(message)
+{
+    public override string ErrorId => "StarrNotFound";
+    public override StarrErrorCategory Category => StarrErrorCategory.ObjectNotFound;
+}
+
+/// <summary>An operation the app ran for us ended badly (a command that finished as failed).</summary>
+public sealed class StarrOperationException(string message) : StarrException(message)
+{
+    public override string ErrorId => "StarrOperationFailed";
+    public override StarrErrorCategory Category => StarrErrorCategory.InvalidOperation;
+}

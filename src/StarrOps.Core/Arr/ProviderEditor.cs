@@ -51,7 +51,8 @@ public static class ProviderEditor
             changes.Add(new FieldChange("name", resource.Name, desired.Name, false));
             resource.Name = desired.Name;
         }
-        if (desired.Enable is { } enable && resource.Enable != enable)
+        // Notifications have no "enable" (the app derives it from their on* events): only providers that carry it are compared.
+        if (desired.Enable is { } enable && resource.Json.ContainsKey("enable") && resource.Enable != enable)
         {
             changes.Add(new FieldChange("enable", resource.Enable, enable, false));
             resource.Json["enable"] = enable;
@@ -62,7 +63,7 @@ public static class ProviderEditor
             resource.Json["tags"] = new JsonArray(tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
         }
 
-        foreach (var (name, value) in desired.Properties)
+        foreach (var (name, value) in WithUnlistedEventsOff(resource, desired))
         {
             var key = ResolvePropertyName(resource, name);
             var current = resource.Json[key];
@@ -88,6 +89,22 @@ public static class ProviderEditor
         }
         return changes;
     }
+
+    /// <summary>
+    /// With <see cref="ProviderSettings.ExclusiveEvents"/>, every on* event flag the resource has and the settings do not
+    /// list is wanted off, so "-On Grab, Download" means exactly those events.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, object?>> WithUnlistedEventsOff(ProviderResource resource, ProviderSettings desired)
+    {
+        if (!desired.ExclusiveEvents) return desired.Properties;
+        var listed = new HashSet<string>(desired.Properties.Keys, StringComparer.OrdinalIgnoreCase);
+        var unlisted = resource.Json
+            .Where(p => IsEventFlag(p.Key) && p.Value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False && !listed.Contains(p.Key))
+            .Select(p => new KeyValuePair<string, object?>(p.Key, false));
+        return desired.Properties.Concat(unlisted);
+    }
+
+    private static bool IsEventFlag(string name) => name.Length > 2 && name.StartsWith("on", StringComparison.Ordinal) && char.IsUpper(name[2]);
 
     /// <summary>The field names a resource (or template) has, for messages and tab completion.</summary>
     public static IReadOnlyList<string> FieldNames(ProviderResource resource) =>

@@ -24,6 +24,8 @@ public sealed record ProviderSettings
     public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>();
     /// <summary>Top-level properties other than fields (priority, onGrab, syncLevel …), by name.</summary>
     public IReadOnlyDictionary<string, object?> Properties { get; init; } = new Dictionary<string, object?>();
+    /// <summary>The on* event flags in <see cref="Properties"/> are the only ones wanted on; every other event flag is turned off.</summary>
+    public bool ExclusiveEvents { get; init; }
     /// <summary>Tag ids; null leaves tags as they are.</summary>
     public IReadOnlyList<int>? Tags { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class ProwlarrClient(StarrInstance instance, IStarrHost? host = nu
     {
         var status = await RunCommandAsync(IndexerSyncCommand, new JsonObject { ["forceSync"] = true }, timeout, cancellationToken).ConfigureAwait(false);
         if (!status.Succeeded)
-            throw new StarrConfigurationException($"{Instance.Name}: {IndexerSyncCommand} ended '{status.Status}'{(string.IsNullOrEmpty(status.Message) ? "" : $": {status.Message}")}. Check Prowlarr's System > Events and each application's connection.");
+            throw new StarrOperationException($"{Instance.Name}: {IndexerSyncCommand} ended '{status.Status}'{(string.IsNullOrEmpty(status.Message) ? "" : $": {status.Message}")}. Check Prowlarr's System > Events and each application's connection.");
         return status;
     }
 }

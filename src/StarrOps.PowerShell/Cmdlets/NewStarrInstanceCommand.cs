@@ -25,7 +25,9 @@ public sealed class NewStarrInstanceCommand : StarrCmdlet
     [ValidateNotNull]
     public Uri Url { get; set; } = null!;
 
+    /// <summary>The API key: a SecureString, or text (from $env:SONARR_API_KEY, an Import-Csv column), which is turned into one.</summary>
     [Parameter(ParameterSetName = SecureKeySet, ValueFromPipelineByPropertyName = true)]
+    [SecureStringTransformation]
     public SecureString? ApiKey { get; set; }
 
     /// <summary>The key as plain text, for scripts that read it from a file or variable. Prefer -ApiKey.</summary>

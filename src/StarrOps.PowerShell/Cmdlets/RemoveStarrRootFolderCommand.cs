@@ -14,7 +14,7 @@ public sealed class RemoveStarrRootFolderCommand : ArrCmdlet
     private const string ByIdSet = "ById";
     private const string ByPathSet = "ByPath";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [StarrInstanceTransformation]
     [ArgumentCompleter(typeof(StarrInstanceNameCompleter))]
     public StarrInstance Instance { get; set; } = null!;
@@ -33,7 +33,7 @@ public sealed class RemoveStarrRootFolderCommand : ArrCmdlet
                 : live.Where(r => Path.Any(p => RootFolderService.SamePath(r.Path, p))).ToList();
             if (matches.Count == 0)
             {
-                WriteError(ErrorMapper.ToErrorRecord(new StarrConfigurationException(
+                WriteError(ErrorMapper.ToErrorRecord(new StarrNotFoundException(
                     $"{Instance.Name} has no root folder {(ParameterSetName == ByIdSet ? "with id " + string.Join(", ", Id) : string.Join(", ", Path))}. It has: {string.Join(", ", live.Select(r => $"{r.Path} (id {r.Id})"))}."), Instance.Name));
                 return;
             }

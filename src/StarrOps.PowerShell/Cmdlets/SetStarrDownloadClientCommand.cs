@@ -86,6 +86,6 @@ public sealed class SetStarrDownloadClientCommand : SetProviderCommandBase
                     Enable = bound.ContainsKey(nameof(Enable)) ? Enable.IsPresent : null,
                     Tags = tags,
                 };
-            }, rotateSecrets: Credential is not null);
+            }, rotateSecrets: RotateSecret);
     }
 }

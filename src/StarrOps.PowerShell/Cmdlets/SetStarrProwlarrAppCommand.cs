@@ -51,10 +51,6 @@ public sealed class SetStarrProwlarrAppCommand : SetProviderCommandBase
     [Parameter]
     public string[]? Tag { get; set; }
 
-    /// <summary>Send the app's API key again even though Prowlarr shows it masked (after rotating the key).</summary>
-    [Parameter]
-    public SwitchParameter RotateApiKey { get; set; }
-
     private StarrInstance? _prowlarr;
 
     protected override void BeginProcessing()
@@ -81,7 +77,7 @@ public sealed class SetStarrProwlarrAppCommand : SetProviderCommandBase
             {
                 var tags = Tag is null ? null : await TagService.ResolveAsync(client, Tag, Reporter, token).ConfigureAwait(false);
                 return ProwlarrApplications.Desired(_prowlarr!, app, SyncLevel, Name, ProwlarrUrl, AppUrl, SyncCategory, tags);
-            }, RotateApiKey, ProwlarrApplications.SameTarget);
+            }, RotateSecret, ProwlarrApplications.SameTarget);
         }
     }
 }

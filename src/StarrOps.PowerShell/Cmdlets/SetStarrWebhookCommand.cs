@@ -29,7 +29,7 @@ public sealed class SetStarrWebhookCommand : SetProviderCommandBase
     [ValidateSet("POST", "PUT")]
     public string Method { get; set; } = "POST";
 
-    /// <summary>Events that fire the webhook, as the app names them without "on": Grab, Download, Upgrade, Rename, HealthIssue … Default: Grab and Download.</summary>
+    /// <summary>Events that fire the webhook, as the app names them without "on": Grab, Download, Upgrade, Rename, HealthIssue … Exactly these are on, every other event off. Default: Grab and Download.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(WebhookEventCompleter))]
     public string[] On { get; set; } = ["Grab", "Download"];
@@ -57,8 +57,8 @@ public sealed class SetStarrWebhookCommand : SetProviderCommandBase
                     ("password", Credential is null ? null : ToPlain(Credential.Password), Credential is not null));
                 var properties = On.ToDictionary(e => "on" + e.Trim(), e => (object?)true, StringComparer.OrdinalIgnoreCase);
                 var tags = Tag is null ? null : await TagService.ResolveAsync(client, Tag, Reporter, token).ConfigureAwait(false);
-                return new ProviderSettings(ProviderKind.Notification, Name, "Webhook") { Fields = fields, Properties = properties, Tags = tags, Enable = true };
-            }, rotateSecrets: Credential is not null);
+                return new ProviderSettings(ProviderKind.Notification, Name, "Webhook") { Fields = fields, Properties = properties, Tags = tags, ExclusiveEvents = true };
+            }, rotateSecrets: RotateSecret);
     }
 }
 

@@ -37,7 +37,7 @@ public abstract class RemoveProviderCommandBase(ProviderKind kind) : ArrCmdlet
     protected const string ByIdSet = "ById";
     protected const string ByNameSet = "ByName";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [StarrInstanceTransformation]
     [ArgumentCompleter(typeof(StarrInstanceNameCompleter))]
     public StarrInstance Instance { get; set; } = null!;
@@ -59,7 +59,7 @@ public abstract class RemoveProviderCommandBase(ProviderKind kind) : ArrCmdlet
             if (matches.Count == 0)
             {
                 var what = ParameterSetName == ByIdSet ? $"id {string.Join(", ", Id)}" : $"name '{string.Join("', '", Name)}'";
-                WriteError(ErrorMapper.ToErrorRecord(new StarrOps.Core.StarrConfigurationException($"{Instance.Name} has no {kind.Describe()} with {what}."), Instance.Name));
+                WriteError(ErrorMapper.ToErrorRecord(new StarrOps.Core.StarrNotFoundException($"{Instance.Name} has no {kind.Describe()} with {what}."), Instance.Name));
                 return;
             }
             foreach (var resource in matches)
@@ -80,6 +80,10 @@ public abstract class SetProviderCommandBase : ArrCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Send the given password or key even though the app shows the stored one masked (after rotating it); without it a masked secret counts as unchanged.</summary>
+    [Parameter]
+    public SwitchParameter RotateSecret { get; set; }
 
     protected void Save(StarrInstance instance, Func<ArrClient, CancellationToken, Task<ProviderSettings>> desired, bool rotateSecrets = false,
         Func<ProviderSettings, Func<ProviderResource, bool>>? alsoMatches = null) =>

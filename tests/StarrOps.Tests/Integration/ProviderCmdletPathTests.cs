@@ -144,6 +144,35 @@ public sealed class ProviderCmdletPathTests
     }
 
     [Fact]
+    public async Task Webhook_events_are_exactly_those_named_and_a_second_save_sends_nothing()
+    {
+        await using var stack = await Stack();
+        stack.Network.AddReachable("pulsarr", 3003);
+        var host = new RecordingHost();
+        using var sonarr = StackInstances.Client(stack, "sonarr", host);
+        ProviderSettings Webhook(params string[] events) => new(ProviderKind.Notification, "Pulsarr", "Webhook")
+        {
+            Fields = new Dictionary<string, object?> { ["url"] = "http://pulsarr:3003/hook", ["method"] = "POST" },
+            Properties = events.ToDictionary(e => "on" + e, e => (object?)true),
+            ExclusiveEvents = true,
+            Enable = true, // notifications have no "enable": asking for it must not make every save a change
+        };
+        await ProviderService.SaveAsync(sonarr, Webhook("Grab", "Download", "HealthIssue"), host, false, false, CancellationToken.None);
+        stack.Sonarr.Requests.Clear();
+
+        var again = await ProviderService.SaveAsync(sonarr, Webhook("Grab", "Download", "HealthIssue"), host, false, false, CancellationToken.None);
+        Assert.Equal(ChangeAction.NoChange, again.Plan.Action);
+        Assert.Empty(stack.Sonarr.Requests.Writes);
+
+        var fewer = await ProviderService.SaveAsync(sonarr, Webhook("Grab"), host, false, false, CancellationToken.None);
+        Assert.Equal(["onDownload", "onHealthIssue"], fewer.Plan.Changes.Select(c => c.Field).Order());
+        var stored = Assert.Single(stack.Sonarr.Resources("notification"));
+        Assert.True(stored["onGrab"]!.GetValue<bool>());
+        Assert.False(stored["onDownload"]!.GetValue<bool>());
+        Assert.False(stored["onHealthIssue"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Webhook_to_an_unresolvable_host_reports_the_servers_message()
     {
         await using var stack = await Stack();

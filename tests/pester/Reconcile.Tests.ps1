@@ -21,11 +21,12 @@ BeforeDiscovery {
     if ($skipReason) { Write-Warning "Reconcile tests are skipped: $skipReason" }
 }
 
-Describe 'Invoke-StarrReconcile' -Skip:([bool]$skipReason) {
+Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Skip:([bool]$skipReason) {
     BeforeAll {
         $script:manifestPath = (Resolve-Path $env:STARROPS_MODULE_PATH).Path
         Import-Module $script:manifestPath -Force
-        Add-Type -Path $testKitPath
+        . (Join-Path $PSScriptRoot 'TestKit.ps1')
+        Import-StarrTestKit -Path $TestKitPath
         $script:stack = [StarrOps.TestKit.EmulatedStack]::StartAsync().GetAwaiter().GetResult()
         $script:stack.Network.AddReachable('qbittorrent', 8080)
         $script:environment = @{}

@@ -41,7 +41,10 @@ public sealed class TestStarrInstanceCommand : StarrCmdlet
     {
         try
         {
-            return InstanceRegistry.All();
+            var all = InstanceRegistry.All();
+            if (all.Count == 0)
+                throw new StarrOps.Core.StarrConfigurationException("No instance to test: pipe one from New-StarrInstance, or set SONARR_URL and SONARR_API_KEY (and the like).");
+            return all;
         }
         catch (StarrOps.Core.StarrException ex)
         {

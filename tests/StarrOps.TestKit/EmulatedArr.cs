@@ -17,7 +17,7 @@ public sealed record ArrTag(int Id, string Label);
 /// case-insensitively) → implementation/configContract known (else 500) → settings rules and live test of
 /// enabled providers (400 array; warnings only without ?forceSave=true). Each app is a small subclass.
 /// </summary>
-public abstract class EmulatedArr : EmulatedServer
+public abstract partial class EmulatedArr : EmulatedServer
 {
     /// <summary>Paths that exist in an emulated pod unless <see cref="EmulatedArrOptions.ExistingPaths"/> says otherwise.</summary>
     public static readonly IReadOnlyList<string> DefaultExistingPaths =
@@ -389,12 +389,9 @@ public abstract class EmulatedArr : EmulatedServer
         Map(endpoints, "DELETE", $"{api}/system/backup/{{id:int}}", DeleteBackupAsync);
         Map(endpoints, "POST", $"{api}/system/backup/restore/upload", RestoreUploadAsync);
         // Backup files are only served to a logged-in UI session: an API key gets 302 to /login (sonarr more/README.md).
-        Map(endpoints, "GET", "/backup/{type}/{file}", context =>
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = $"{UrlBase}/login?returnUrl={Uri.EscapeDataString(context.Request.PathBase + context.Request.Path)}";
-            return Task.CompletedTask;
-        });
+        // With a UI session cookie they are served (Backup/EmulatedArr.BackupUi.cs, which also maps POST /login).
+        Map(endpoints, "GET", "/backup/{type}/{file}", ServeBackupFileAsync);
+        MapBackupUiRoutes(endpoints);
         Map(endpoints, "GET", $"{api}/config/host", context => context.WriteJsonAsync(200, HostConfig()));
         Map(endpoints, "PUT", $"{api}/config/host", UpdateHostConfigAsync);
         Map(endpoints, "PUT", $"{api}/config/host/{{id:int}}", UpdateHostConfigAsync);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StarrOps.Core.Metrics;
 using StarrOps.Core.Reconcile;
 using StarrOps.PowerShell.Infrastructure;
 
@@ -31,6 +32,14 @@ public sealed class InvokeStarrReconcileCommand : ReconcileCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Write Prometheus metrics (last success, duration, changes, drift, failures) to this .prom file for node-exporter's textfile collector; counters carry over from the file's previous run.</summary>
+    [Parameter]
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Push the same metrics to this Pushgateway (job starrops, instance reconcile).</summary>
+    [Parameter]
+    public Uri? PushgatewayUrl { get; set; }
+
     /// <summary>Also return the result object.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -47,7 +56,24 @@ public sealed class InvokeStarrReconcileCommand : ReconcileCmdlet
 
         if (OutputFormat == "Json") WriteObject(result.ToJson());
         else foreach (var line in result.Lines) WriteLog(line);
+        WriteMetrics(result);
         WriteFailures(result.Problems, result.Outcomes.Where(o => o.Status == ChangeStatus.Failed));
         if (PassThru) WriteObject(result);
+    }
+
+    private void WriteMetrics(ReconcileResult result)
+    {
+        var run = ReconcileRunMetrics.From(result, DateTimeOffset.UtcNow);
+        if (MetricsPath is not null)
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(MetricsPath);
+            TryRun(MetricsPath, () => Run(async token =>
+            {
+                var previous = File.Exists(path) ? await PrometheusTextReader.ReadFileAsync(path, token).ConfigureAwait(false) : [];
+                await MetricsSink.WriteFileAsync(path, ReconcileMetrics.Next(previous, run), token).ConfigureAwait(false);
+            }));
+        }
+        if (PushgatewayUrl is not null)
+            TryRun(PushgatewayUrl, () => Run(token => MetricsSink.PushAsync(PushgatewayUrl, "reconcile", ReconcileMetrics.Next([], run), token)));
     }
 }

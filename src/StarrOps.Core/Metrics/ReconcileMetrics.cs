@@ -5,6 +5,13 @@ public sealed record ReconcileRunMetrics(DateTimeOffset FinishedAt, TimeSpan Dur
 {
     public IReadOnlyDictionary<string, int> ChangesApplied { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> DriftFound { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The figures of a finished run: changes applied per instance, and drift as every change the plan found (applied or not).</summary>
+    public static ReconcileRunMetrics From(Reconcile.ReconcileResult result, DateTimeOffset finishedAt) => new(finishedAt, result.Duration, result.Succeeded)
+    {
+        ChangesApplied = result.Instances.ToDictionary(i => i.Name, i => i.Created + i.Updated + i.Deleted, StringComparer.Ordinal),
+        DriftFound = result.Instances.ToDictionary(i => i.Name, i => result.Outcomes.Count(o => o.Instance == i.Name), StringComparer.Ordinal),
+    };
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using StarrOps.Core;
 using StarrOps.Core.Backup;
+using StarrOps.Core.Metrics;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Kubernetes;
 using StarrOps.PowerShell.Infrastructure;
@@ -65,6 +66,16 @@ public sealed class BackupStarrConfigCommand : ArrCmdlet
     [ValidateRange(0, 240)]
     public int? KeepMonthly { get; set; }
 
+    private readonly List<StarrBackup> _made = [];
+
+    /// <summary>Write the results as Prometheus metrics to this .prom file (node-exporter textfile collector).</summary>
+    [Parameter]
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Push the results as Prometheus metrics to this Pushgateway.</summary>
+    [Parameter]
+    public Uri? PushgatewayUrl { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var instance in Instance is { Length: > 0 } given ? given : InstancesOrAll(null))
@@ -86,6 +97,7 @@ public sealed class BackupStarrConfigCommand : ArrCmdlet
                     if (backup.Verified != true)
                         WriteError(ErrorMapper.ToErrorRecord(new BackupException($"{instance.Name}: {System.IO.Path.GetFileName(backup.Path)} failed verification: {string.Join("; ", backup.Verification?.FailedChecks ?? [])}", "StarrBackupCorrupt"), instance.Name));
                     WriteObject(backup);
+                    _made.Add(backup);
                 }
                 if (KeepDaily is not null || KeepWeekly is not null || KeepMonthly is not null)
                 {
@@ -97,7 +109,14 @@ public sealed class BackupStarrConfigCommand : ArrCmdlet
         }
     }
 
-    protected override void EndProcessing() => _kubernetes?.Dispose();
+    protected override void EndProcessing()
+    {
+        // Age, size and verification of the newest backup made per instance; other instances' samples in the file stay.
+        var fresh = _made.GroupBy(b => b.Instance).Select(g => g.MaxBy(b => b.Created)!)
+            .SelectMany(b => BackupMetrics.For(b.Instance, b.Created, b.Size, b.Verified)).ToList();
+        if (fresh.Count > 0) PublishMetrics(MetricsPath, PushgatewayUrl, "backup", previous => MetricSamples.Merge(previous, fresh));
+        _kubernetes?.Dispose();
+    }
 
     private bool NeedsKubernetes(StarrInstance instance) =>
         Credential is null || IncludeVolume || !instance.Kind.IsArr() || Namespace is not null || Kubeconfig is not null || Context is not null;

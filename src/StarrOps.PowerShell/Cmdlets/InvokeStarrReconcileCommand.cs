@@ -64,16 +64,6 @@ public sealed class InvokeStarrReconcileCommand : ReconcileCmdlet
     private void WriteMetrics(ReconcileResult result)
     {
         var run = ReconcileRunMetrics.From(result, DateTimeOffset.UtcNow);
-        if (MetricsPath is not null)
-        {
-            var path = GetUnresolvedProviderPathFromPSPath(MetricsPath);
-            TryRun(MetricsPath, () => Run(async token =>
-            {
-                var previous = File.Exists(path) ? await PrometheusTextReader.ReadFileAsync(path, token).ConfigureAwait(false) : [];
-                await MetricsSink.WriteFileAsync(path, ReconcileMetrics.Next(previous, run), token).ConfigureAwait(false);
-            }));
-        }
-        if (PushgatewayUrl is not null)
-            TryRun(PushgatewayUrl, () => Run(token => MetricsSink.PushAsync(PushgatewayUrl, "reconcile", ReconcileMetrics.Next([], run), token)));
+        PublishMetrics(MetricsPath, PushgatewayUrl, "reconcile", previous => ReconcileMetrics.Next(previous, run));
     }
 }

@@ -107,9 +107,6 @@ public sealed class TestStarrCertificateCommand : StarrCmdlet
     protected override void EndProcessing()
     {
         if (_results.Count == 0) return;
-        if (MetricsPath is not null)
-            TryRun(MetricsPath, () => Run(token => MetricsSink.WriteFileAsync(GetUnresolvedProviderPathFromPSPath(MetricsPath), CertificateMetrics.From(_results), token)));
-        if (PushgatewayUrl is not null)
-            TryRun(PushgatewayUrl, () => Run(token => MetricsSink.PushAsync(PushgatewayUrl, "certificates", CertificateMetrics.From(_results), token)));
+        PublishMetrics(MetricsPath, PushgatewayUrl, "certificates", _ => CertificateMetrics.From(_results).ToList());
     }
 }

@@ -45,10 +45,7 @@ public sealed class TestStarrHealthCommand : StarrCmdlet
     {
         if (!_sawInput) Probe(AllInstances());
         if (_results.Count == 0) return;
-        if (MetricsPath is not null)
-            TryRun(MetricsPath, () => Run(token => MetricsSink.WriteFileAsync(GetUnresolvedProviderPathFromPSPath(MetricsPath), HealthMetrics.From(_results), token)));
-        if (PushgatewayUrl is not null)
-            TryRun(PushgatewayUrl, () => Run(token => MetricsSink.PushAsync(PushgatewayUrl, "health", HealthMetrics.From(_results), token)));
+        PublishMetrics(MetricsPath, PushgatewayUrl, "health", _ => HealthMetrics.From(_results).ToList());
     }
 
     private void Probe(IReadOnlyList<StarrInstance> instances)

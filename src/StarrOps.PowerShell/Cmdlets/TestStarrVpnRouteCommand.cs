@@ -2,6 +2,7 @@ using System.Management.Automation;
 using StarrOps.Core;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Kubernetes;
+using StarrOps.Core.Metrics;
 using StarrOps.Core.Vpn;
 using StarrOps.PowerShell.Infrastructure;
 
@@ -53,6 +54,14 @@ public sealed class TestStarrVpnRouteCommand : StarrCmdlet
     [Parameter]
     public string? Context { get; set; }
 
+    /// <summary>Write the results as Prometheus metrics to this .prom file (node-exporter textfile collector).</summary>
+    [Parameter]
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Push the results as Prometheus metrics to this Pushgateway.</summary>
+    [Parameter]
+    public Uri? PushgatewayUrl { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!Uri.TryCreate(IpEchoUrl, UriKind.Absolute, out var echo) || (echo.Scheme != Uri.UriSchemeHttp && echo.Scheme != Uri.UriSchemeHttps))
@@ -77,6 +86,8 @@ public sealed class TestStarrVpnRouteCommand : StarrCmdlet
         });
         if (!ok) return;
         WriteObject(results, enumerateCollection: true);
+        PublishMetrics(MetricsPath, PushgatewayUrl, "vpn",
+            _ => VpnMetrics.For(results.Select(r => (r.Check, r.Status == VpnCheckStatus.Skipped ? (bool?)null : r.Status == VpnCheckStatus.Pass))).ToList());
         var failed = results.Where(r => r.Status == VpnCheckStatus.Fail).ToList();
         if (failed.Count > 0)
         {

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using StarrOps.Core;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Instances;
+using StarrOps.Core.Metrics;
 
 namespace StarrOps.PowerShell.Infrastructure;
 
@@ -105,6 +106,26 @@ public abstract class StarrCmdlet : PSCmdlet, IStarrHost
 
     bool IStarrHost.ShouldProcess(string target, string action) =>
         OnPipeline(() => ShouldProcess(SecretRegistry.Redact(target), SecretRegistry.Redact(action)));
+
+    /// <summary>
+    /// Publishes Prometheus metrics to a file for node-exporter's textfile collector (replaced atomically) and/or a
+    /// Pushgateway. <paramref name="next"/> gets what the file held before (empty for a push), so counters and other
+    /// instances' samples can carry over between runs, each of which is a new process in a CronJob.
+    /// </summary>
+    protected void PublishMetrics(string? metricsPath, Uri? pushgatewayUrl, string group, Func<IReadOnlyList<MetricSample>, IReadOnlyList<MetricSample>> next)
+    {
+        if (metricsPath is not null)
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(metricsPath);
+            TryRun(metricsPath, () => Run(async token =>
+            {
+                IReadOnlyList<MetricSample> previous = File.Exists(path) ? await PrometheusTextReader.ReadFileAsync(path, token).ConfigureAwait(false) : [];
+                await MetricsSink.WriteFileAsync(path, next(previous), token).ConfigureAwait(false);
+            }));
+        }
+        if (pushgatewayUrl is not null)
+            TryRun(pushgatewayUrl, () => Run(token => MetricsSink.PushAsync(pushgatewayUrl, group, next([]), token)));
+    }
 
     /// <summary>This cmdlet as the core's host (messages, progress, ShouldProcess).</summary>
     protected IStarrHost Reporter => this;

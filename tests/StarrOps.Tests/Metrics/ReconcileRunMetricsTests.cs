@@ -35,3 +35,21 @@ public sealed class ReconcileRunMetricsTests
         Assert.Equal(0, Value(afterSecond, MetricNames.ReconcileFailures));
     }
 }
+
+public sealed class MetricSamplesTests
+{
+    [Fact]
+    public void Merge_replaces_samples_of_this_run_and_keeps_other_instances()
+    {
+        var previous = new[]
+        {
+            MetricSample.Of(MetricNames.BackupSize, 100, ("instance", "sonarr")),
+            MetricSample.Of(MetricNames.BackupSize, 200, ("instance", "radarr")),
+        };
+        var merged = MetricSamples.Merge(previous, [MetricSample.Of(MetricNames.BackupSize, 150, ("instance", "sonarr"))]);
+
+        Assert.Equal(2, merged.Count);
+        Assert.Equal(150, merged.Single(s => s.Labels["instance"] == "sonarr").Value);
+        Assert.Equal(200, merged.Single(s => s.Labels["instance"] == "radarr").Value);
+    }
+}

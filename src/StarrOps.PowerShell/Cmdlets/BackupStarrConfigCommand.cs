@@ -122,5 +122,5 @@ public sealed class BackupStarrConfigCommand : ArrCmdlet
         Credential is null || IncludeVolume || !instance.Kind.IsArr() || Namespace is not null || Kubeconfig is not null || Context is not null;
 
     private KubernetesClient KubernetesClientFor() =>
-        _kubernetes ??= KubernetesClient.Create(Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig), Context, Reporter);
+        _kubernetes ??= ConnectKubernetes(Kubeconfig, Context);
 }

@@ -83,8 +83,7 @@ public sealed class GetStarrInstanceCommand : StarrCmdlet
 
     private IReadOnlyList<StarrInstance> Discover()
     {
-        var kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-        using var client = KubernetesClient.Create(kubeconfig, Context, Reporter);
+        using var client = ConnectKubernetes(Kubeconfig, Context);
         var options = new KubernetesDiscoveryOptions(Namespace!) { SecretName = SecretName, ConfigMapName = ConfigMapName, FromPod = FromPod };
         return Run(token => KubernetesInstanceSource.DiscoverAsync(client, options, Reporter, token));
     }

@@ -67,7 +67,7 @@ public sealed class RestoreStarrConfigCommand : StarrCmdlet
                 HelperImage = HelperImage,
                 WaitTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 Volume = backup.Source == BackupSources.Volume
-                    ? new ConfigVolumeOptions { Kubernetes = _kubernetes ??= KubernetesClient.Create(Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig), Context, Reporter), Namespace = Namespace, PodSelector = PodSelector, ConfigPath = ConfigPath }
+                    ? new ConfigVolumeOptions { Kubernetes = _kubernetes ??= ConnectKubernetes(Kubeconfig, Context), Namespace = Namespace, PodSelector = PodSelector, ConfigPath = ConfigPath }
                     : null,
             };
             var result = Run(token => RestoreService.RestoreAsync(backup, instance, options, Reporter, token));

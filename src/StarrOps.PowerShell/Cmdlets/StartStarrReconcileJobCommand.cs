@@ -50,8 +50,7 @@ public sealed class StartStarrReconcileJobCommand : StarrCmdlet
     {
         TryRun(Namespace, () =>
         {
-            var kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-            using var client = KubernetesClient.Create(kubeconfig, Context, Reporter);
+            using var client = ConnectKubernetes(Kubeconfig, Context);
             var ns = Namespace ?? client.DefaultNamespace;
             var jobName = JobName ?? ReconcileJobRunner.NewJobName(CronJobName);
             if (!ShouldProcess($"cronjob/{CronJobName} in namespace {ns}", $"Create job {jobName}")) return;

@@ -77,7 +77,7 @@ public sealed class TestStarrCertificateCommand : StarrCmdlet
             {
                 targets = Run(async token =>
                 {
-                    using var kubernetes = KubernetesClient.Create(Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig), Context, Reporter);
+                    using var kubernetes = ConnectKubernetes(Kubeconfig, Context);
                     return await CertificateProbe.TargetsFromIngressesAsync(kubernetes, Namespace, LabelSelector, token).ConfigureAwait(false);
                 });
             }

@@ -142,7 +142,7 @@ public sealed class TestStarrStackCommand : StarrCmdlet
     {
         try
         {
-            return KubernetesClient.Create(Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig), Context, Reporter);
+            return ConnectKubernetes(Kubeconfig, Context);
         }
         catch (StarrException ex)
         {

@@ -72,8 +72,7 @@ public sealed class TestStarrVpnRouteCommand : StarrCmdlet
         IReadOnlyList<VpnCheckResult> results = [];
         var ok = TryRun(Namespace, () =>
         {
-            var kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-            using var client = KubernetesClient.Create(kubeconfig, Context, Reporter);
+            using var client = ConnectKubernetes(Kubeconfig, Context);
             var options = new VpnCheckOptions(Namespace ?? client.DefaultNamespace)
             {
                 Gluetun = Gluetun ?? Registered(ServiceKind.Gluetun),

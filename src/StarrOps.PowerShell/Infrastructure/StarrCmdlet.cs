@@ -3,6 +3,7 @@ using System.Management.Automation;
 using StarrOps.Core;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Instances;
+using StarrOps.Core.Kubernetes;
 using StarrOps.Core.Metrics;
 
 namespace StarrOps.PowerShell.Infrastructure;
@@ -106,6 +107,10 @@ public abstract class StarrCmdlet : PSCmdlet, IStarrHost
 
     bool IStarrHost.ShouldProcess(string target, string action) =>
         OnPipeline(() => ShouldProcess(SecretRegistry.Redact(target), SecretRegistry.Redact(action)));
+
+    /// <summary>A Kubernetes client from -Kubeconfig (a PowerShell path; default KUBECONFIG, ~/.kube/config or in-cluster) and -Context.</summary>
+    protected KubernetesClient ConnectKubernetes(string? kubeconfig, string? context) =>
+        KubernetesClient.Create(kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(kubeconfig), context, Reporter);
 
     /// <summary>
     /// Publishes Prometheus metrics to a file for node-exporter's textfile collector (replaced atomically) and/or a

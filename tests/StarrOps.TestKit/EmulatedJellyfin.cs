@@ -58,9 +58,9 @@ public sealed class EmulatedJellyfin : EmulatedServer
 
     public string ServerName { get; }
 
-    public string ServerId { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public string ServerId { get; } = JsonHttp.RandomHex(16);
 
-    public string AdminUserId { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public string AdminUserId { get; } = JsonHttp.RandomHex(16);
 
     /// <summary>API keys as GET /Auth/Keys lists them (AppName, AccessToken, ...).</summary>
     public IReadOnlyList<JsonObject> ApiKeys
@@ -97,7 +97,7 @@ public sealed class EmulatedJellyfin : EmulatedServer
         {
             var app = context.Request.Query["app"].ToString();
             if (app.Length == 0) return context.WriteEmptyAsync(400);
-            lock (_gate) _apiKeys.Add(NewKey(app, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+            lock (_gate) _apiKeys.Add(NewKey(app, JsonHttp.RandomHex(16)));
             return context.WriteEmptyAsync(204);
         });
         Map(endpoints, "GET", "/Auth/Keys", context =>
@@ -156,7 +156,7 @@ public sealed class EmulatedJellyfin : EmulatedServer
             context.Response.ContentType = "text/plain";
             return;
         }
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = JsonHttp.RandomHex(16);
         lock (_gate) _userTokens.Add(token);
         var client = ClientPart(context.Request, "Client") ?? "";
         var answer = Fixtures.Object("jellyfin/authenticate_by_name.json");
@@ -187,7 +187,7 @@ public sealed class EmulatedJellyfin : EmulatedServer
             ["Locations"] = new JsonArray(query["paths"].Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
             ["CollectionType"] = query["collectionType"].ToString(),
             ["LibraryOptions"] = new JsonObject(),
-            ["ItemId"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ["ItemId"] = JsonHttp.RandomHex(16),
             ["RefreshStatus"] = "Idle",
         };
         lock (_gate) _virtualFolders.Add(folder);

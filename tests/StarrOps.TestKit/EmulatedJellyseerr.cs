@@ -125,7 +125,7 @@ public sealed class EmulatedJellyseerr : EmulatedServer
     {
         lock (_gate)
         {
-            _admin = AdminUser("admin", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+            _admin = AdminUser("admin", JsonHttp.RandomHex(16));
             _main["mediaServerType"] = 2;
             _jellyfin["name"] = "jellyfin";
             _jellyfin["ip"] = jellyfinHost;

@@ -57,10 +57,13 @@ internal static class JsonHttp
 
     /// <summary>A W3C trace id like ASP.NET puts in problem details: <c>00-{32 hex}-{16 hex}-00</c>.</summary>
     public static string NewTraceId() =>
-        $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-00";
+        $"00-{RandomHex(16)}-{RandomHex(8)}-00";
 
     /// <summary>32 lower-case hex characters, the shape of an *arr API key.</summary>
-    public static string NewApiKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static string NewApiKey() => RandomHex(16);
+
+    /// <summary>Random bytes as lower-case hex, the shape of the apps' keys, ids and tokens.</summary>
+    public static string RandomHex(int bytes) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 
     public static string? GetString(this JsonObject obj, string name) =>
         obj.TryGetPropertyValue(name, out var node) && node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

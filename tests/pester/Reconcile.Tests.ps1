@@ -8,15 +8,12 @@
 
 BeforeDiscovery {
     $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $testKitPath = $env:STARROPS_TESTKIT_PATH
-    if (-not $testKitPath) {
-        $testKitPath = Get-ChildItem -Path (Join-Path $repoRoot 'tests/StarrOps.TestKit/bin') -Recurse -Filter 'StarrOps.TestKit.dll' -ErrorAction SilentlyContinue |
-            Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 -ExpandProperty FullName
-    }
+    . (Join-Path $PSScriptRoot 'TestKit.ps1')
+    $testKitPath = Find-StarrTestKit -RepoRoot $repoRoot
     $skipReason = $null
-    if (-not $testKitPath) { $skipReason = 'StarrOps.TestKit.dll is not built (dotnet build tests/StarrOps.TestKit).' }
-    elseif ((Split-Path -Leaf (Split-Path -Parent $testKitPath)) -match '^net(\d+)\.' -and [Environment]::Version.Major -lt [int]$Matches[1]) {
-        $skipReason = "the TestKit needs .NET $($Matches[1]); this pwsh runs on .NET $([Environment]::Version)."
+    if ($testKitPath -like 'skip:*') {
+        $skipReason = $testKitPath.Substring(5)
+        $testKitPath = $null
     }
     if ($skipReason) { Write-Warning "Reconcile tests are skipped: $skipReason" }
 }

@@ -25,24 +25,12 @@ BeforeDiscovery {
     }
     $commandNames = @((Import-PowerShellDataFile -Path $manifestForDiscovery).CmdletsToExport)
 
-    $testKitPath = $env:STARROPS_TESTKIT_PATH
-    if (-not $testKitPath) {
-        $testKitPath = Get-ChildItem -Path (Join-Path $repoRoot 'tests/StarrOps.TestKit/bin') -Recurse -Filter 'StarrOps.TestKit.dll' -ErrorAction SilentlyContinue |
-            Sort-Object LastWriteTimeUtc -Descending |
-            Select-Object -First 1 -ExpandProperty FullName
-    }
+    . (Join-Path $PSScriptRoot 'TestKit.ps1')
+    $testKitPath = Find-StarrTestKit -RepoRoot $repoRoot
     $emulatorSkipReason = $null
-    if (-not $testKitPath -or -not (Test-Path $testKitPath)) {
-        $emulatorSkipReason = 'StarrOps.TestKit.dll is not built: run "dotnet build tests/StarrOps.TestKit" (or set STARROPS_TESTKIT_PATH).'
-    }
-    else {
-        $framework = Split-Path -Leaf (Split-Path -Parent $testKitPath)
-        if ($framework -match '^net(\d+)\.') {
-            $needed = [int]$Matches[1]
-            if ([Environment]::Version.Major -lt $needed) {
-                $emulatorSkipReason = "the TestKit targets $framework but this pwsh runs on .NET $([Environment]::Version); use a pwsh built on .NET $needed or later."
-            }
-        }
+    if ($testKitPath -like 'skip:*') {
+        $emulatorSkipReason = $testKitPath.Substring(5)
+        $testKitPath = $null
     }
     if ($emulatorSkipReason) {
         Write-Warning "Emulated-stack tests are skipped: $emulatorSkipReason"

@@ -74,3 +74,20 @@ function Find-AspNetCoreFramework {
     }
     return $null
 }
+
+# The TestKit build this pwsh can load: the highest target framework not newer than pwsh's .NET (the TestKit is
+# built for net8.0 and net10.0), newest build first. Returns the dll path, or a skip reason as a string prefixed "skip:".
+function Find-StarrTestKit {
+    param([string] $RepoRoot)
+    if ($env:STARROPS_TESTKIT_PATH) { return $env:STARROPS_TESTKIT_PATH }
+    $runtime = [Environment]::Version.Major
+    $builds = Get-ChildItem -Path (Join-Path $RepoRoot 'tests/StarrOps.TestKit/bin') -Recurse -Filter 'StarrOps.TestKit.dll' -ErrorAction SilentlyContinue |
+        ForEach-Object {
+            $framework = Split-Path -Leaf $_.DirectoryName
+            if ($framework -match '^net(\d+)\.') { [pscustomobject]@{ Path = $_.FullName; Major = [int]$Matches[1]; Time = $_.LastWriteTimeUtc } }
+        }
+    if (-not $builds) { return 'skip:StarrOps.TestKit.dll is not built: run "dotnet build tests/StarrOps.TestKit" (or set STARROPS_TESTKIT_PATH).' }
+    $usable = $builds | Where-Object Major -le $runtime | Sort-Object Major, Time -Descending | Select-Object -First 1
+    if (-not $usable) { return "skip:no TestKit build targets .NET $runtime or older (found net$(($builds.Major | Sort-Object -Unique) -join ', net'))." }
+    return $usable.Path
+}

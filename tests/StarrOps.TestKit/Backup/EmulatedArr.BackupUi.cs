@@ -49,7 +49,7 @@ public abstract partial class EmulatedArr
             context.Response.Headers.Location = $"{UrlBase}/login?returnUrl={Uri.EscapeDataString(returnUrl)}&loginFailed=true";
             return;
         }
-        var session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var session = JsonHttp.RandomHex(24);
         _uiSessions[session] = true;
         context.Response.Cookies.Append(AuthCookieName, session, new CookieOptions { HttpOnly = true, Path = "/", SameSite = SameSiteMode.Strict });
         context.Response.StatusCode = 302;

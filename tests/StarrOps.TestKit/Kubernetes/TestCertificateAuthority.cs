@@ -75,7 +75,11 @@ public sealed class TestCertificateAuthority : IDisposable
         using var certificate = Issue(request);
         using var withKey = certificate.CopyWithPrivateKey(key);
         // Kestrel wants a key it can use on every platform: round-trip through PKCS#12.
+#if NET9_0_OR_GREATER
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+#else
+        return new X509Certificate2(withKey.Export(X509ContentType.Pkcs12), (string?)null, X509KeyStorageFlags.Exportable);
+#endif
     }
 
     // Signed with the CA's EC key whatever the subject's key type (an RSA client certificate from an EC CA, as kubeadm can make).

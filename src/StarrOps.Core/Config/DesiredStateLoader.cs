@@ -17,14 +17,16 @@ public static class DesiredStateLoader
 
     /// <param name="path">The YAML file; null reads STARR_CONFIG, and without it the environment alone.</param>
     /// <param name="environment">The variables to read (null: the process environment).</param>
+    /// <param name="given">Instances given directly (piped from Get-StarrInstance -Namespace or New-StarrInstance): they join the
+    /// environment's and win over them by name; the YAML's declarations still apply over both.</param>
     /// <exception cref="StarrConfigurationException">The file is missing or invalid, or nothing at all is configured.</exception>
-    public static DesiredState Load(string? path, IDictionary? environment = null)
+    public static DesiredState Load(string? path, IDictionary? environment = null, IReadOnlyList<StarrInstance>? given = null)
     {
         environment ??= Environment.GetEnvironmentVariables();
         var variables = ToDictionary(environment);
         if (string.IsNullOrWhiteSpace(path) && variables.TryGetValue(ConfigPathVariable, out var fromVariable) && fromVariable.Trim().Length > 0)
             path = fromVariable.Trim();
-        if (string.IsNullOrWhiteSpace(path)) return Build(environment, variables, null, null);
+        if (string.IsNullOrWhiteSpace(path)) return Build(environment, variables, null, null, given);
 
         var fullPath = Path.GetFullPath(path);
         string text;
@@ -40,7 +42,7 @@ public static class DesiredStateLoader
         {
             throw new StarrConfigurationException($"The configuration file {fullPath} can't be read: {ex.Message}");
         }
-        return Build(environment, variables, fullPath, text);
+        return Build(environment, variables, fullPath, text, given);
     }
 
     /// <summary>Reads a configuration given as text (a ConfigMap value, a test).</summary>
@@ -51,9 +53,13 @@ public static class DesiredStateLoader
         return Build(environment, ToDictionary(environment), source, yaml);
     }
 
-    private static DesiredState Build(IDictionary environment, IReadOnlyDictionary<string, string> variables, string? source, string? yaml)
+    private static DesiredState Build(IDictionary environment, IReadOnlyDictionary<string, string> variables, string? source, string? yaml,
+        IReadOnlyList<StarrInstance>? given = null)
     {
-        var environmentInstances = EnvironmentInstanceSource.Read(environment);
+        var environmentInstances = EnvironmentInstanceSource.Read(environment)
+            .Where(e => given is null || !given.Any(g => string.Equals(g.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
+            .Concat(given ?? [])
+            .ToList();
         var parsed = yaml is null ? null : ReadYaml(source!, yaml, variables, environmentInstances);
 
         // Instances: the environment's, with the YAML's declarations over them key by key.

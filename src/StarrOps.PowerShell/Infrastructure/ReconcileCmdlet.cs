@@ -20,6 +20,19 @@ public abstract class ReconcileCmdlet : StarrCmdlet
     [ArgumentCompleter(typeof(StarrInstanceNameCompleter))]
     public string[]? Instance { get; set; }
 
+    /// <summary>Instances to reconcile besides the environment's, e.g. piped from Get-StarrInstance -Namespace media.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [StarrInstanceTransformation]
+    [ArgumentCompleter(typeof(StarrInstanceNameCompleter))]
+    public StarrInstance[]? InputObject { get; set; }
+
+    private readonly List<StarrInstance> _given = [];
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is not null) _given.AddRange(InputObject);
+    }
+
     /// <summary>How many instances are read and changed at the same time.</summary>
     [Parameter]
     [ValidateRange(1, 32)]
@@ -44,7 +57,7 @@ public abstract class ReconcileCmdlet : StarrCmdlet
         try
         {
             var path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            return DesiredStateLoader.Load(path);
+            return DesiredStateLoader.Load(path, null, _given.Count > 0 ? _given : null);
         }
         catch (StarrException ex)
         {

@@ -28,6 +28,21 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
+    public void Given_instances_join_the_environment_and_win_by_name()
+    {
+        var given = new StarrInstance("sonarr", ServiceKind.Sonarr, new Uri("http://sonarr.media.svc.cluster.local:8989"), new Secret("given-sonarr-key-0001")) { Source = "Kubernetes" };
+        var extra = new StarrInstance("radarr", ServiceKind.Radarr, new Uri("http://radarr.media.svc.cluster.local:7878"), new Secret("given-radarr-key-0001")) { Source = "Kubernetes" };
+
+        var state = DesiredStateLoader.Load(null, Env(("SONARR_URL", "http://localhost:8989"), ("SONARR_API_KEY", "env-sonarr-key-0001")), [given, extra]);
+
+        var sonarr = Assert.Single(state.Instances, i => i.Name == "sonarr");
+        Assert.Equal("sonarr.media.svc.cluster.local", sonarr.Url.Host);
+        Assert.Equal("Kubernetes", sonarr.Source);
+        Assert.Contains(state.Instances, i => i.Name == "radarr");
+        Assert.Contains(state.Configs, c => c.Instance == "radarr"); // the standard wiring applies to given instances too
+    }
+
+    [Fact]
     public void Environment_alone_gives_the_standard_wiring()
     {
         var state = DesiredStateLoader.Load(null, StackEnv());

@@ -62,9 +62,11 @@ public abstract class StarrCmdlet : PSCmdlet, IStarrHost
             WriteError(ErrorMapper.ToErrorRecord(ex, target));
             return false;
         }
-        catch (Exception ex) when (ex is not PipelineStoppedException and not OperationCanceledException and not ArgumentException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or HttpRequestException
+                                       or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {
-            // Anything else (a malformed answer, an I/O failure) is still one item's failure, reported without secrets.
+            // A malformed answer or an I/O failure is still one item's failure, reported without secrets. PowerShell's own
+            // exceptions (RuntimeException: -ErrorAction Stop, terminating errors) pass through untouched.
             WriteError(new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact(ex.Message), ex), "StarrUnexpectedError", ErrorCategory.NotSpecified, target));
             return false;
         }

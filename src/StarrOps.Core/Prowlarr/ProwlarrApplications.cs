@@ -50,9 +50,12 @@ public static class ProwlarrApplications
 
     /// <summary>An existing application that points at the same app URL is the same link, whatever it was named by hand.</summary>
     public static Func<ProviderResource, bool> SameTarget(ProviderSettings desired) => resource =>
-        desired.Fields.TryGetValue("baseUrl", out var wanted) && wanted is string url
-        && resource.FieldValue("baseUrl")?.ToString() is { } actual
-        && string.Equals(actual.TrimEnd('/'), url.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+        desired.Fields.TryGetValue("baseUrl", out var wanted) && wanted is string url && PointsAt(resource, url);
+
+    /// <summary>Whether a Prowlarr application links to the app at <paramref name="appUrl"/> (its baseUrl field, trailing slashes aside).</summary>
+    public static bool PointsAt(ProviderResource application, string appUrl) =>
+        application.FieldValue("baseUrl")?.ToString() is { } actual
+        && string.Equals(actual.TrimEnd('/'), appUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     private static string TrimSlash(Uri uri) => uri.AbsoluteUri.TrimEnd('/');
 }

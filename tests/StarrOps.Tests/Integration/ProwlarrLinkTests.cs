@@ -48,6 +48,23 @@ public sealed class ProwlarrLinkTests
     }
 
     [Fact]
+    public async Task The_application_of_an_app_is_found_by_its_url()
+    {
+        await using var stack = await EmulatedStack.StartAsync();
+        var host = new RecordingHost();
+        await Link(stack, "sonarr", host);
+        await Link(stack, "radarr", host);
+        using var prowlarr = StackInstances.Client(stack, "prowlarr", host);
+
+        var applications = await prowlarr.GetProvidersAsync(ProviderKind.Application, CancellationToken.None);
+        var sonarrUrl = StackInstances.Of(stack, "sonarr").Url.AbsoluteUri;
+
+        var match = Assert.Single(applications, a => ProwlarrApplications.PointsAt(a, sonarrUrl));
+        Assert.Equal("Sonarr", match.Implementation);
+        Assert.True(ProwlarrApplications.PointsAt(match, sonarrUrl.TrimEnd('/') + "/"));
+    }
+
+    [Fact]
     public async Task WhatIf_plans_the_link_but_writes_nothing()
     {
         await using var stack = await EmulatedStack.StartAsync();

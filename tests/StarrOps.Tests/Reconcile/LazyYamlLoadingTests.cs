@@ -31,7 +31,7 @@ public sealed class LazyYamlLoadingTests
             var loader = context.LoadFromAssemblyPath(corePath).GetType(typeof(DesiredStateLoader).FullName!)!;
             var env = new Hashtable { ["SONARR_URL"] = "http://sonarr:8989", ["SONARR_API_KEY"] = "isolated-key-0123456789" };
 
-            loader.GetMethod(nameof(DesiredStateLoader.Load))!.Invoke(null, [null, env]);
+            loader.GetMethod(nameof(DesiredStateLoader.Load))!.Invoke(null, [null, env, null]);
             Assert.DoesNotContain("YamlDotNet", context.Requested);
 
             loader.GetMethod(nameof(DesiredStateLoader.Parse))!.Invoke(null, ["sonarr:\n  rootFolders: [/tv]\n", env, "x.yaml"]);

@@ -4,6 +4,7 @@ using StarrOps.Core;
 using StarrOps.Core.Backup;
 using StarrOps.Core.Instances;
 using StarrOps.Tests.Reconcile;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Backup;
 

@@ -4,6 +4,7 @@ using StarrOps.Core.Hosting;
 using StarrOps.Core.Kubernetes;
 using StarrOps.TestKit.Backup;
 using StarrOps.Tests.Reconcile;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Backup;
 

@@ -1,6 +1,7 @@
 using StarrOps.Core.Certificates;
 using StarrOps.Core.Metrics;
 using StarrOps.Tests.Core;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Certificates;
 

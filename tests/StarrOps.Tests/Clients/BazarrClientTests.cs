@@ -3,6 +3,7 @@ using StarrOps.Core;
 using StarrOps.Core.Bazarr;
 using StarrOps.Core.Instances;
 using StarrOps.Tests.Clients.Fakes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Clients;
 
@@ -131,7 +132,7 @@ public sealed class BazarrClientTests : IAsyncLifetime
             posts[0].Form);
         Assert.Equal([KeyValuePair.Create("settings-general-use_sonarr", "true")], posts[1].Form);
         Assert.Contains(result.Changes, c => c.Setting == "sonarr.apikey" && c.IsSecret && c.NewValue is null);
-        Assert.Single(host.ShouldProcessCalls);
+        Assert.Single(host.Questions);
         Assert.DoesNotContain(SonarrKey, host.AllText);
         Assert.DoesNotContain(SonarrKey, string.Join("\n", result.Changes));
     }
@@ -179,7 +180,7 @@ public sealed class BazarrClientTests : IAsyncLifetime
         Assert.False(result.Applied);
         Assert.Contains(result.Changes, c => c.Setting == "radarr.ip" && c.OldValue == "127.0.0.1" && c.NewValue == "radarr");
         Assert.Contains(result.Changes, c => c.Setting == "general.use_radarr");
-        Assert.Contains(host.ShouldProcessCalls, call => call.Action.Contains("Radarr"));
+        Assert.Contains(host.Questions, call => call.Action.Contains("Radarr"));
         Assert.Empty(_fake.SettingsPosts);
     }
 

@@ -3,6 +3,7 @@ using StarrOps.Core;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Jellyfin;
 using StarrOps.Tests.Clients.Fakes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Clients;
 

@@ -7,6 +7,7 @@ using StarrOps.Core.Instances;
 using StarrOps.Core.Jellyseerr;
 using StarrOps.TestKit;
 using StarrOps.Tests.Clients.Fakes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Clients;
 

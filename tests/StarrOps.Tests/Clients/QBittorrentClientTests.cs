@@ -5,6 +5,7 @@ using StarrOps.Core.QBittorrent;
 using StarrOps.TestKit.Real;
 using StarrOps.Tests.Clients.Fakes;
 using Xunit.Abstractions;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Clients;
 

@@ -143,23 +143,3 @@ public sealed class StarrHttpClientTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
-
-/// <summary>Captures everything the core reports, to assert on messages and on what never appears in them.</summary>
-public sealed class RecordingHost(bool approve = true) : IStarrHost
-{
-    private readonly List<string> _messages = [];
-    public IReadOnlyList<string> Messages { get { lock (_messages) return _messages.ToList(); } }
-    public List<(string Target, string Action)> Asked { get; } = [];
-
-    private void Add(string text) { lock (_messages) _messages.Add(text); }
-    public void WriteVerbose(string message) => Add("VERBOSE: " + message);
-    public void WriteDebug(string message) => Add("DEBUG: " + message);
-    public void WriteWarning(string message) => Add("WARNING: " + message);
-    public void WriteProgress(StarrProgress progress) => Add($"PROGRESS: {progress.Activity} {progress.Status}");
-    public bool ShouldProcess(string target, string action)
-    {
-        lock (Asked) Asked.Add((target, action));
-        Add($"SHOULDPROCESS: {target} {action}");
-        return approve;
-    }
-}

@@ -3,6 +3,7 @@ using StarrOps.Core.Instances;
 using StarrOps.Tests.Core;
 using StarrOps.Tests.Integration;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Health;
 

@@ -5,6 +5,7 @@ using StarrOps.Core.Instances;
 using StarrOps.Core.Services;
 using StarrOps.Tests.Core;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Integration;
 

@@ -6,6 +6,7 @@ using StarrOps.Core.Prowlarr;
 using StarrOps.Core.Services;
 using StarrOps.Tests.Core;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Integration;
 
@@ -75,7 +76,7 @@ public sealed class ProwlarrLinkTests
         Assert.Equal(ChangeAction.Create, result.Plan.Action);
         Assert.False(result.Applied);
         Assert.Empty(stack.Prowlarr.Requests.Writes);
-        var (target, action) = Assert.Single(host.Asked);
+        var (target, action) = Assert.Single(host.Questions);
         Assert.Contains("Prowlarr application 'sonarr'", target);
         Assert.Contains("Create (Sonarr)", action);
     }

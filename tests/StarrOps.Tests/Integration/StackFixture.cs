@@ -2,6 +2,7 @@ using System.Collections;
 using StarrOps.Core.Arr;
 using StarrOps.Core.Instances;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Integration;
 
@@ -19,5 +20,5 @@ public static class StackInstances
 
     public static StarrInstance Of(EmulatedStack stack, string name) => InstanceRegistry.Resolve(name, Environment(stack)) with { Timeout = TimeSpan.FromSeconds(10) };
 
-    public static ArrClient Client(EmulatedStack stack, string name, Core.RecordingHost? host = null) => ArrClientFactory.Create(Of(stack, name), host);
+    public static ArrClient Client(EmulatedStack stack, string name, RecordingHost? host = null) => ArrClientFactory.Create(Of(stack, name), host);
 }

@@ -41,17 +41,6 @@ internal sealed class FakeCluster : IAsyncDisposable
     }
 }
 
-/// <summary>Collects what the core tells its host, to check that no secret leaks into it.</summary>
-internal sealed class RecordingHost : IStarrHost
-{
-    public List<string> Messages { get; } = [];
-    public void WriteVerbose(string message) { lock (Messages) Messages.Add(message); }
-    public void WriteDebug(string message) { lock (Messages) Messages.Add(message); }
-    public void WriteWarning(string message) { lock (Messages) Messages.Add(message); }
-    public void WriteProgress(StarrProgress progress) { }
-    public bool ShouldProcess(string target, string action) => true;
-}
-
 /// <summary>A fact that runs only where the real kubectl is installed.</summary>
 internal sealed class KubectlFactAttribute : FactAttribute
 {

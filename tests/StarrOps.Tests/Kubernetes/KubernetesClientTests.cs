@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Kubernetes;
 using StarrOps.TestKit.Kubernetes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Kubernetes;
 

@@ -3,6 +3,7 @@ using StarrOps.Core.Instances;
 using StarrOps.Core.Kubernetes;
 using StarrOps.Tests.Kubernetes;
 using StarrOps.TestKit.Kubernetes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.KubernetesDiscovery;
 

@@ -4,6 +4,7 @@ using StarrOps.Core.Config;
 using StarrOps.Core.Reconcile;
 using StarrOps.TestKit;
 using StarrOps.Tests.Clients.Fakes;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Reconcile;
 

@@ -6,6 +6,7 @@ using StarrOps.Core.Config;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Reconcile;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Reconcile;
 

@@ -9,6 +9,7 @@ using StarrOps.Tests.Certificates;
 using StarrOps.Tests.Core;
 using StarrOps.Tests.Integration;
 using StarrOps.TestKit;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Scorecard;
 

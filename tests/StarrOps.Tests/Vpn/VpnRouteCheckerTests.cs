@@ -9,6 +9,7 @@ using StarrOps.TestKit.Kubernetes;
 using StarrOps.Tests.Clients;
 using StarrOps.Tests.Kubernetes;
 using Xunit.Abstractions;
+using StarrOps.Tests.Support;
 
 namespace StarrOps.Tests.Vpn;
 

@@ -26,8 +26,7 @@ public sealed class BazarrClient : IDisposable
     public BazarrClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.Bazarr)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a Bazarr instance.");
+        instance.EnsureKind(ServiceKind.Bazarr, "Bazarr");
         if (!instance.HasApiKey)
             throw new StarrConfigurationException($"{instance.Name} (Bazarr) has no API key: set {instance.Kind.EnvironmentPrefix()}_API_KEY (Settings > General > Security in Bazarr, or auth.apikey in config.yaml).");
         _authenticate = StarrHttpClient.ApiKeyHeader(instance, "X-API-KEY");

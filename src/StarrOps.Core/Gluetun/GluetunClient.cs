@@ -45,8 +45,7 @@ public sealed class GluetunClient : IDisposable
     public GluetunClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.Gluetun)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a Gluetun instance.");
+        instance.EnsureKind(ServiceKind.Gluetun, "Gluetun");
         _http = new StarrHttpClient(instance, host, StarrHttpClient.ApiKeyHeader(instance, "X-API-Key"));
     }
 

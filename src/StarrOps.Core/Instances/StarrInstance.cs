@@ -39,6 +39,13 @@ public sealed record StarrInstance
 
     public override string ToString() => $"{Name} ({Kind}, {Url})";
 
+    /// <summary>Stops a client from being built for an instance of another kind ("radarr is Radarr, not a Bazarr instance").</summary>
+    /// <param name="displayName">The service as users write it: qBittorrent, SABnzbd.</param>
+    public void EnsureKind(ServiceKind kind, string displayName)
+    {
+        if (Kind != kind) throw new StarrConfigurationException($"{Name} is {Kind}, not a {displayName} instance.");
+    }
+
     private static Uri NormaliseUrl(Uri url)
     {
         var text = url.GetLeftPart(UriPartial.Path).TrimEnd('/');

@@ -20,8 +20,7 @@ public sealed class JellyfinClient : IDisposable
     public JellyfinClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.Jellyfin)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a Jellyfin instance.");
+        instance.EnsureKind(ServiceKind.Jellyfin, "Jellyfin");
         _token = instance.HasApiKey ? instance.ApiKey : null;
         var version = typeof(JellyfinClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         _clientHeader = $"MediaBrowser Client=\"StarrOps\", Device=\"StarrOps\", DeviceId=\"{Quote("starrops-" + instance.Name)}\", Version=\"{version}\"";

@@ -22,8 +22,7 @@ public sealed class JellyseerrClient : IDisposable
     public JellyseerrClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.Jellyseerr)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a Jellyseerr instance.");
+        instance.EnsureKind(ServiceKind.Jellyseerr, "Jellyseerr");
         _http = new StarrHttpClient(instance, host, StarrHttpClient.ApiKeyHeader(instance));
     }
 

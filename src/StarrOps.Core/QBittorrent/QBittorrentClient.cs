@@ -22,8 +22,7 @@ public sealed class QBittorrentClient : IDisposable
     public QBittorrentClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.QBittorrent)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a qBittorrent instance.");
+        instance.EnsureKind(ServiceKind.QBittorrent, "qBittorrent");
         _http = new StarrHttpClient(instance, host, authenticate: null, cookies: new CookieContainer());
     }
 

@@ -21,8 +21,7 @@ public sealed class SabnzbdClient : IDisposable
     public SabnzbdClient(StarrInstance instance, IStarrHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Kind != ServiceKind.Sabnzbd)
-            throw new StarrConfigurationException($"{instance.Name} is {instance.Kind}, not a SABnzbd instance.");
+        instance.EnsureKind(ServiceKind.Sabnzbd, "SABnzbd");
         _http = new StarrHttpClient(instance, host);
     }
 

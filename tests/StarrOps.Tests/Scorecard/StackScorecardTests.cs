@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using StarrOps.Core.Backup;
 using StarrOps.Core.Certificates;
+using StarrOps.Core.Health;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Scorecard;
 using StarrOps.Core.Vpn;
@@ -46,6 +47,9 @@ public sealed class StackScorecardTests : IAsyncLifetime
     private ScorecardOptions Options(string certificateHost = "sonarr.media.test") => new()
     {
         Instances = StackInstances.All(_stack),
+        // These tests are about which row fails, not about speed (HealthProbeTests covers slow and hanging services):
+        // generous limits keep a loaded machine running the whole suite from turning a Pass into a "slow" Warn.
+        Health = new HealthProbeOptions { Timeout = TimeSpan.FromSeconds(10), SlowResponse = TimeSpan.FromSeconds(10) },
         Certificates = [new CertificateTarget(new Uri($"https://{certificateHost}:{_tls.HttpsPort}"))],
         CertificateOptions = new CertificateCheckOptions { ConnectTo = "127.0.0.1", HttpPort = _tls.HttpPort, TrustedRoots = [_tls.Root] },
         VpnCheck = _ => Task.FromResult(VpnPassing),

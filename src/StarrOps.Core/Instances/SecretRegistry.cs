@@ -12,17 +12,26 @@ public static class SecretRegistry
     private const int MinimumLength = 3;
     private static readonly ConcurrentDictionary<string, byte> Values = new(StringComparer.Ordinal);
 
+    // Longest first, so a key that contains another key is replaced whole. Rebuilt on the rare Register, read on every message.
+    private static volatile string[] LongestFirst = [];
+
+    private static readonly object Gate = new();
+
     public static void Register(string? value)
     {
-        if (value is { Length: >= MinimumLength } && value != "********") Values.TryAdd(value, 0);
+        if (value is not { Length: >= MinimumLength } || value == "********") return;
+        // Under the lock, so two concurrent registrations can't publish a snapshot that lacks the other's value.
+        lock (Gate)
+        {
+            if (Values.TryAdd(value, 0)) LongestFirst = Values.Keys.OrderByDescending(v => v.Length).ToArray();
+        }
     }
 
     /// <summary>Replaces every registered secret in <paramref name="text"/> with "(secret)".</summary>
     public static string Redact(string? text)
     {
-        if (string.IsNullOrEmpty(text) || Values.IsEmpty) return text ?? string.Empty;
-        // Longest first, so a key that contains another key is replaced whole.
-        foreach (var value in Values.Keys.OrderByDescending(v => v.Length))
+        if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
+        foreach (var value in LongestFirst)
         {
             if (text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, Secret.Display, StringComparison.Ordinal);
         }

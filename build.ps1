@@ -6,7 +6,8 @@
     Build   publishes the cmdlet assembly and assembles the module layout in out/StarrOps/<version>/:
             the manifest (version stamped from Directory.Build.props), the DLLs, module/ (format file,
             about help, JSON Schema) and the cmdlet help built from docs/en-US.
-    Test    runs the xunit suite (dotnet test), then the Pester tests in tests/pester when Pester 5 is installed.
+    Test    builds the module when it is not built, runs the xunit suite (dotnet test), then the Pester tests in
+            tests/pester in this pwsh (Pester 5.9.1 restored from NuGet). Fails when any test fails.
     Docs    builds the MAML help (en-US/StarrOps.dll-Help.xml) from docs/en-US/*.md.
     Package writes a .nupkg for the PowerShell Gallery into out/ (Publish-PSResource can push it).
 .EXAMPLE
@@ -66,8 +67,12 @@ function Invoke-Build {
     if ($ReadyToRun) { $arguments += @('-r', 'linux-x64', '--self-contained', 'false', '-p:PublishReadyToRun=true') }
     Invoke-Native dotnet $arguments
 
-    New-Item -ItemType Directory -Force -Path $moduleDir | Out-Null
-    Get-ChildItem $publish -Filter '*.dll' | Copy-Item -Destination $moduleDir
+    # StarrOps.dll (the cmdlets) loads into pwsh's default context; the core and every third-party assembly live in
+    # Dependencies/ and load into the module's own context (Infrastructure/DependencyLoadContext.cs, docs/decisions/0002).
+    $dependencies = Join-Path $moduleDir 'Dependencies'
+    New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+    Copy-Item (Join-Path $publish 'StarrOps.dll') -Destination $moduleDir
+    Get-ChildItem $publish -Filter '*.dll' | Where-Object Name -ne 'StarrOps.dll' | Copy-Item -Destination $dependencies
     Copy-Item -Recurse -Force (Join-Path $PSScriptRoot 'module/*') $moduleDir
 
     $manifest = Get-Content -Raw (Join-Path $PSScriptRoot 'StarrOps.psd1')
@@ -79,25 +84,47 @@ function Invoke-Build {
     Write-Host "Module assembled in $moduleDir" -ForegroundColor Green
 }
 
+# Pester comes from NuGet (its package's tools/ folder is the module): a restore of tests/pester/PesterDependencies.csproj
+# puts it, and the other test-only packages, in the NuGet cache. There is no PowerShell Gallery in CI.
+function Get-NuGetPackageFolder {
+    param([string] $Id, [string] $Version)
+    $cache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $folder = Join-Path $cache "$($Id.ToLowerInvariant())/$Version"
+    if (-not (Test-Path $folder)) {
+        Invoke-Native dotnet @('restore', (Join-Path $PSScriptRoot 'tests/pester/PesterDependencies.csproj'), '--nologo')
+    }
+    if (-not (Test-Path $folder)) { throw "$Id $Version is not in the NuGet cache ($cache) after the restore." }
+    return $folder
+}
+
 function Invoke-Test {
+    if (-not (Test-Path (Join-Path $moduleDir 'StarrOps.psd1'))) { Invoke-Build }
     $arguments = @('test', (Join-Path $PSScriptRoot 'StarrOps.sln'), '-c', $Configuration, '--nologo')
     if ($TestFilter) { $arguments += @('--filter', $TestFilter) }
-    Invoke-Native dotnet $arguments
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: skipping tests/pester (Install-PSResource Pester).'
-        return
-    }
-    if (-not (Test-Path (Join-Path $moduleDir 'StarrOps.psd1'))) { Invoke-Build }
-    Import-Module $pester
+    $xunitFailed = $false
+    & dotnet @arguments
+    if ($LASTEXITCODE -ne 0) { $xunitFailed = $true }
+
+    # The Pester suite runs in this pwsh against the module as assembled above. In CI a skipped file (no TestKit,
+    # no module) is a failure, not a warning: tests/pester reads STARROPS_REQUIRE_ALL.
+    $pester = Join-Path (Get-NuGetPackageFolder -Id Pester -Version '5.9.1') 'tools/Pester.psd1'
+    $env:STARROPS_YAMLDOTNET11_PATH = Join-Path (Get-NuGetPackageFolder -Id YamlDotNet -Version '11.2.1') 'lib/netstandard2.1/YamlDotNet.dll'
+    $env:STARROPS_MODULE_PATH = Join-Path $moduleDir 'StarrOps.psd1'
+    if ($env:CI -eq 'true') { $env:STARROPS_REQUIRE_ALL = '1' }
+    Import-Module $pester -RequiredVersion 5.9.1
     $configuration = New-PesterConfiguration
     $configuration.Run.Path = Join-Path $PSScriptRoot 'tests/pester'
     $configuration.Run.Exit = $false
     $configuration.Run.PassThru = $true
-    $configuration.Output.Verbosity = 'Detailed'
-    $env:STARROPS_MODULE_PATH = Join-Path $moduleDir 'StarrOps.psd1'
+    $configuration.Output.Verbosity = 'Normal'
     $result = Invoke-Pester -Configuration $configuration
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+    if ($env:STARROPS_REQUIRE_ALL -and $result.SkippedCount -gt 0) {
+        throw "$($result.SkippedCount) Pester test(s) were skipped; in CI every test must run."
+    }
+    if ($result.FailedCount -gt 0 -or $result.FailedBlocksCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+    if ($xunitFailed) { throw 'xunit tests failed (see dotnet test above)' }
 }
 
 function Invoke-Package {

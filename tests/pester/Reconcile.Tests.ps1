@@ -34,7 +34,7 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
 
         # Runs `pwsh -c <command>` the way the CronJob does, with the stack's variables, and returns exit code and output.
         function Invoke-Child([string] $Command) {
-            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
             foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; $Command") { $start.ArgumentList.Add($argument) }
             foreach ($pair in $script:environment.GetEnumerator()) { $start.Environment[$pair.Key] = $pair.Value }
             $start.RedirectStandardOutput = $true
@@ -93,7 +93,7 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
     }
 
     It 'fails with a clear error when nothing is configured' {
-        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
         foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; Invoke-StarrReconcile") { $start.ArgumentList.Add($argument) }
         foreach ($name in [Environment]::GetEnvironmentVariables().Keys) { if ($name -match '_(URL|API_KEY)$|^STARR_CONFIG$') { $start.Environment.Remove($name) | Out-Null } }
         $start.RedirectStandardError = $true

@@ -217,8 +217,8 @@ Describe 'Pipelines against an emulated stack' -ForEach @(@{ TestKitPath = $test
 
     It 'verbose and debug output of a save never shows a key' {
         if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
-        # -RotateApiKey sends the key again, so the request body holds it: the debug stream must show it redacted.
-        $output = Get-StarrInstance sonarr | Set-StarrProwlarrApp -RotateApiKey -Verbose -Debug 4>&1 5>&1 | Out-String
+        # -RotateSecret sends the key again, so the request body holds it: the debug stream must show it redacted.
+        $output = Get-StarrInstance sonarr | Set-StarrProwlarrApp -RotateSecret -Verbose -Debug 4>&1 5>&1 | Out-String
         $output | Should -Match 'POST|PUT'
         foreach ($secret in $script:secrets) {
             $output | Should -Not -Match ([regex]::Escape($secret))

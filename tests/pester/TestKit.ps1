@@ -91,3 +91,13 @@ function Find-StarrTestKit {
     if (-not $usable) { return "skip:no TestKit build targets .NET $runtime or older (found net$(($builds.Major | Sort-Object -Unique) -join ', net'))." }
     return $usable.Path
 }
+
+# The pwsh executable of this session, for child processes. $PSHOME holds it for every way pwsh is installed: the
+# dotnet global/local tool (where the process itself is 'dotnet', so (Get-Process -Id $PID).Path is wrong), the
+# official image and the distro packages.
+function Get-PwshPath {
+    $name = if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }
+    $path = Join-Path $PSHOME $name
+    if (-not (Test-Path $path)) { throw "pwsh was not found in `$PSHOME ($PSHOME)." }
+    return $path
+}

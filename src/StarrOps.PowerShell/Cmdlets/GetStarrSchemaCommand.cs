@@ -17,7 +17,10 @@ public sealed class GetStarrSchemaCommand : ArrCmdlet
     public StarrInstance[] Instance { get; set; } = [];
 
     [Parameter(Position = 1)]
-    public ProviderKind Type { get; set; } = ProviderKind.DownloadClient;
+    public ProviderKind Type { get => (ProviderKind)_type; set => _type = (int)value; }
+
+    // Backed by its number, not the enum: see DependencyLoadContext (no core value type in a field of a public type).
+    private int _type = (int)ProviderKind.DownloadClient;
 
     [Parameter(Position = 2)]
     [SupportsWildcards]

@@ -19,7 +19,10 @@ public sealed class NewStarrInstanceCommand : StarrCmdlet
     public string Name { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    public ServiceKind Kind { get; set; }
+    public ServiceKind Kind { get => (ServiceKind)_kind; set => _kind = (int)value; }
+
+    // Backed by its number, not the enum: see DependencyLoadContext (no core value type in a field of a public type).
+    private int _kind;
 
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]

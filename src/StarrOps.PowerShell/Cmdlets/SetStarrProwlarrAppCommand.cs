@@ -30,7 +30,10 @@ public sealed class SetStarrProwlarrAppCommand : SetProviderCommandBase
     public StarrInstance? Prowlarr { get; set; }
 
     [Parameter]
-    public SyncLevel SyncLevel { get; set; } = SyncLevel.FullSync;
+    public SyncLevel SyncLevel { get => (SyncLevel)_syncLevel; set => _syncLevel = (int)value; }
+
+    // Backed by its number, not the enum: see DependencyLoadContext (no core value type in a field of a public type).
+    private int _syncLevel = (int)SyncLevel.FullSync;
 
     /// <summary>Name of the application in Prowlarr; default: the app instance's name.</summary>
     [Parameter]

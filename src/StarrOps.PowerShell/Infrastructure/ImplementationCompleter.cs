@@ -14,6 +14,12 @@ namespace StarrOps.PowerShell.Infrastructure;
 /// </summary>
 public abstract class ImplementationCompleter(ProviderKind kind, params string[] common) : IArgumentCompleter
 {
+    // Stored as its number: pwsh lays out StarrOps.dll's public types before the module initializer can point it at
+    // StarrOps.Core, so no public type here may hold a core value type in a field (see DependencyLoadContext).
+    private readonly int _resourceKind = (int)kind;
+
+    private ProviderKind ResourceKind => (ProviderKind)_resourceKind;
+
     private static readonly ConcurrentDictionary<(string, ProviderKind), IReadOnlyList<string>> Cache = new();
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -36,10 +42,10 @@ public abstract class ImplementationCompleter(ProviderKind kind, params string[]
                 _ => null,
             };
             if (instance is null || !instance.Kind.IsArr()) return null;
-            return Cache.GetOrAdd((instance.Name, kind), _ =>
+            return Cache.GetOrAdd((instance.Name, ResourceKind), _ =>
             {
                 using var client = ArrClientFactory.Create(instance with { Timeout = TimeSpan.FromSeconds(3) });
-                return client.GetSchemaAsync(kind, CancellationToken.None).GetAwaiter().GetResult().Select(t => t.Implementation).Distinct().ToList();
+                return client.GetSchemaAsync(ResourceKind, CancellationToken.None).GetAwaiter().GetResult().Select(t => t.Implementation).Distinct().ToList();
             });
         }
         catch (Exception ex) when (ex is StarrOps.Core.StarrException or InvalidOperationException)

@@ -6,8 +6,16 @@ using StarrOps.Core.Services;
 namespace StarrOps.PowerShell.Infrastructure;
 
 /// <summary>Get-StarrIndexer, Get-StarrDownloadClient, Get-StarrNotification, Get-StarrProwlarrApp: one GET of the collection per instance, filtered by name or id.</summary>
-public abstract class GetProviderCommandBase(ProviderKind kind) : ArrCmdlet
+public abstract class GetProviderCommandBase : ArrCmdlet
 {
+    // Stored as its number: pwsh lays out StarrOps.dll's public types before the module initializer can point it at
+    // StarrOps.Core, so no public type here may hold a core value type in a field (see DependencyLoadContext).
+    private readonly int _resourceKind;
+
+    protected GetProviderCommandBase(ProviderKind kind) => _resourceKind = (int)kind;
+
+    private ProviderKind ResourceKind => (ProviderKind)_resourceKind;
+
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [StarrInstanceTransformation]
     [ArgumentCompleter(typeof(StarrInstanceNameCompleter))]
@@ -24,16 +32,24 @@ public abstract class GetProviderCommandBase(ProviderKind kind) : ArrCmdlet
     {
         foreach (var instance in InstancesOrAll(Instance, HasCollection))
             WriteFrom(instance, async (client, token) =>
-                ProviderService.Select(await client.GetProvidersAsync(kind, token).ConfigureAwait(false), Name, Id).Select(StarrProvider.From).ToList());
+                ProviderService.Select(await client.GetProvidersAsync(ResourceKind, token).ConfigureAwait(false), Name, Id).Select(StarrProvider.From).ToList());
     }
 
     /// <summary>When no instance is given, only instances that have this collection are asked.</summary>
-    protected virtual bool HasCollection(StarrInstance instance) => kind == ProviderKind.Application ? instance.Kind == ServiceKind.Prowlarr : instance.Kind.IsArr();
+    protected virtual bool HasCollection(StarrInstance instance) => ResourceKind == ProviderKind.Application ? instance.Kind == ServiceKind.Prowlarr : instance.Kind.IsArr();
 }
 
 /// <summary>Remove-StarrDownloadClient, Remove-StarrProwlarrApp …: by id or name, each removal confirmed (ConfirmImpact High).</summary>
-public abstract class RemoveProviderCommandBase(ProviderKind kind) : ArrCmdlet
+public abstract class RemoveProviderCommandBase : ArrCmdlet
 {
+    // Stored as its number: pwsh lays out StarrOps.dll's public types before the module initializer can point it at
+    // StarrOps.Core, so no public type here may hold a core value type in a field (see DependencyLoadContext).
+    private readonly int _resourceKind;
+
+    protected RemoveProviderCommandBase(ProviderKind kind) => _resourceKind = (int)kind;
+
+    private ProviderKind ResourceKind => (ProviderKind)_resourceKind;
+
     protected const string ByIdSet = "ById";
     protected const string ByNameSet = "ByName";
 
@@ -52,21 +68,21 @@ public abstract class RemoveProviderCommandBase(ProviderKind kind) : ArrCmdlet
     protected override void ProcessRecord() =>
         WithClient(Instance, async (client, token) =>
         {
-            var live = await client.GetProvidersAsync(kind, token).ConfigureAwait(false);
+            var live = await client.GetProvidersAsync(ResourceKind, token).ConfigureAwait(false);
             return ParameterSetName == ByIdSet ? ProviderService.Select(live, null, Id) : ProviderService.Select(live, Name, null);
         }, (client, matches) =>
         {
             if (matches.Count == 0)
             {
                 var what = ParameterSetName == ByIdSet ? $"id {string.Join(", ", Id)}" : $"name '{string.Join("', '", Name)}'";
-                WriteError(ErrorMapper.ToErrorRecord(new StarrOps.Core.StarrNotFoundException($"{Instance.Name} has no {kind.Describe()} with {what}."), Instance.Name));
+                WriteError(ErrorMapper.ToErrorRecord(new StarrOps.Core.StarrNotFoundException($"{Instance.Name} has no {ResourceKind.Describe()} with {what}."), Instance.Name));
                 return;
             }
             foreach (var resource in matches)
             {
-                if (!ShouldProcess($"{Instance.Name}: {kind.Describe()} '{resource.Name}' (id {resource.Id})", "Remove")) continue;
-                Run(token => client.RemoveProviderAsync(kind, resource.Id, token));
-                WriteVerbose($"{Instance.Name}: removed {kind.Describe()} '{resource.Name}'");
+                if (!ShouldProcess($"{Instance.Name}: {ResourceKind.Describe()} '{resource.Name}' (id {resource.Id})", "Remove")) continue;
+                Run(token => client.RemoveProviderAsync(ResourceKind, resource.Id, token));
+                WriteVerbose($"{Instance.Name}: removed {ResourceKind.Describe()} '{resource.Name}'");
             }
         });
 }

@@ -14,7 +14,7 @@ namespace StarrOps.PowerShell.Infrastructure;
 /// (PowerShell allows Write* and ShouldProcess on the pipeline thread only), scrubs secrets from
 /// every message, and maps core exceptions to ErrorRecords with stable ids.
 /// </summary>
-public abstract class StarrCmdlet : PSCmdlet, IStarrHost
+public abstract class StarrCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _cancellation = new();
     private readonly BlockingCollection<Action> _pipelineWork = new();
@@ -93,23 +93,6 @@ public abstract class StarrCmdlet : PSCmdlet, IStarrHost
         return answer.Task.GetAwaiter().GetResult();
     }
 
-    void IStarrHost.WriteVerbose(string message) => OnPipeline(() => WriteVerbose(SecretRegistry.Redact(message)));
-    void IStarrHost.WriteDebug(string message) => OnPipeline(() => WriteDebug(SecretRegistry.Redact(message)));
-    void IStarrHost.WriteWarning(string message) => OnPipeline(() => WriteWarning(SecretRegistry.Redact(message)));
-
-    void IStarrHost.WriteProgress(StarrProgress progress) => OnPipeline(() =>
-    {
-        var record = new ProgressRecord(progress.ActivityId, SecretRegistry.Redact(progress.Activity), SecretRegistry.Redact(progress.Status))
-        {
-            PercentComplete = progress.PercentComplete,
-            RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-        };
-        WriteProgress(record);
-    });
-
-    bool IStarrHost.ShouldProcess(string target, string action) =>
-        OnPipeline(() => ShouldProcess(SecretRegistry.Redact(target), SecretRegistry.Redact(action)));
-
     /// <summary>A Kubernetes client from -Kubeconfig (a PowerShell path; default KUBECONFIG, ~/.kube/config or in-cluster) and -Context.</summary>
     protected KubernetesClient ConnectKubernetes(string? kubeconfig, string? context) =>
         KubernetesClient.Create(kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(kubeconfig), context, Reporter);
@@ -135,5 +118,32 @@ public abstract class StarrCmdlet : PSCmdlet, IStarrHost
     }
 
     /// <summary>This cmdlet as the core's host (messages, progress, ShouldProcess).</summary>
-    protected IStarrHost Reporter => this;
+    protected IStarrHost Reporter => _host ??= new CmdletHost(this);
+
+    private CmdletHost? _host;
+
+    /// <summary>
+    /// The core's host for this cmdlet. A nested private class rather than an interface on StarrCmdlet: pwsh reads the
+    /// exported types of StarrOps.dll before the module initializer runs, so no public type here may name a core type
+    /// in its base list (StarrOps.Core loads from the module's own context, see DependencyLoadContext).
+    /// </summary>
+    private sealed class CmdletHost(StarrCmdlet cmdlet) : IStarrHost
+    {
+        public void WriteVerbose(string message) => cmdlet.OnPipeline(() => cmdlet.WriteVerbose(SecretRegistry.Redact(message)));
+        public void WriteDebug(string message) => cmdlet.OnPipeline(() => cmdlet.WriteDebug(SecretRegistry.Redact(message)));
+        public void WriteWarning(string message) => cmdlet.OnPipeline(() => cmdlet.WriteWarning(SecretRegistry.Redact(message)));
+
+        public void WriteProgress(StarrProgress progress) => cmdlet.OnPipeline(() =>
+        {
+            var record = new ProgressRecord(progress.ActivityId, SecretRegistry.Redact(progress.Activity), SecretRegistry.Redact(progress.Status))
+            {
+                PercentComplete = progress.PercentComplete,
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            cmdlet.WriteProgress(record);
+        });
+
+        public bool ShouldProcess(string target, string action) =>
+            cmdlet.OnPipeline(() => cmdlet.ShouldProcess(SecretRegistry.Redact(target), SecretRegistry.Redact(action)));
+    }
 }

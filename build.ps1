@@ -8,6 +8,8 @@
             about help, JSON Schema) and the cmdlet help built from docs/en-US.
     Test    builds the module when it is not built, runs the xunit suite (dotnet test), then the Pester tests in
             tests/pester in this pwsh (Pester 5.9.1 restored from NuGet). Fails when any test fails.
+    Demo    the README's main command: builds the module, starts the emulated stack (and a real qBittorrent when
+            installed) and runs `pwsh -c Invoke-StarrReconcile` against it: plan, apply, converged rerun.
     Docs    builds the MAML help (en-US/StarrOps.dll-Help.xml) from docs/en-US/*.md.
     Package writes a .nupkg for the PowerShell Gallery into out/ (Publish-PSResource can push it).
 .EXAMPLE
@@ -18,7 +20,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Package', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -125,6 +127,13 @@ function Invoke-Test {
     }
     if ($result.FailedCount -gt 0 -or $result.FailedBlocksCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
     if ($xunitFailed) { throw 'xunit tests failed (see dotnet test above)' }
+}
+
+function Invoke-Demo {
+    if (-not (Test-Path (Join-Path $moduleDir 'StarrOps.psd1'))) { Invoke-Build }
+    $env:STARROPS_MODULE_PATH = Join-Path $moduleDir 'StarrOps.psd1'
+    $env:STARROPS_PWSH = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    Invoke-Native dotnet @('run', '--project', (Join-Path $PSScriptRoot 'tests/StarrOps.Demo'), '-c', $Configuration)
 }
 
 function Invoke-Package {

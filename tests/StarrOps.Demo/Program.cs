@@ -9,8 +9,9 @@ using StarrOps.TestKit;
 using StarrOps.TestKit.Real;
 
 // Starts an emulated media stack on loopback and reconciles it the way the CronJob does.
-// With pwsh 7.4+ on PATH it imports the built module and runs the real cmdlet; otherwise it runs the
-// same core in-process and prints what the cmdlet would.
+// `./build.ps1 Demo` (the README's main command) assembles the module and runs this with STARROPS_PWSH and
+// STARROPS_MODULE_PATH set: the real module in real pwsh, as the CronJob runs it. Without a pwsh it runs the same
+// core in-process and prints what the cmdlet would.
 await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Gluetun = false });
 QBittorrentNoxServer? qbittorrent = null;
 var environment = new Dictionary<string, string>(stack.Environment());
@@ -44,21 +45,40 @@ finally
 }
 
 static string? FindPwsh() =>
+    Environment.GetEnvironmentVariable("STARROPS_PWSH") is { Length: > 0 } configured ? configured :
     (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
         .Select(dir => Path.Combine(dir, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh")).FirstOrDefault(File.Exists);
 
 static int RunInPwsh(string pwsh, IDictionary<string, string> environment)
 {
-    var module = Path.Combine(AppContext.BaseDirectory, "module", "StarrOps.psd1");
-    var script = $"Import-Module '{module}'; " +
-                 "Write-Host '== Plan (-WhatIf)'; Invoke-StarrReconcile -WhatIf; " +
-                 "Write-Host '== Apply'; Invoke-StarrReconcile; " +
-                 "Write-Host '== Second run (converged)'; Invoke-StarrReconcile";
-    var start = new ProcessStartInfo(pwsh) { ArgumentList = { "-NoLogo", "-NoProfile", "-NonInteractive", "-c", script } };
-    foreach (var (key, value) in environment) start.Environment[key] = value;
-    using var process = Process.Start(start)!;
-    process.WaitForExit();
-    return process.ExitCode;
+    // The module as build.ps1 assembles it, found by autoload from PSModulePath as in the image: each step is a
+    // fresh `pwsh -c Invoke-StarrReconcile`, exactly the CronJob's command.
+    var manifest = Environment.GetEnvironmentVariable("STARROPS_MODULE_PATH");
+    if (manifest is null || !File.Exists(manifest))
+    {
+        Console.Error.WriteLine("The built module was not found (STARROPS_MODULE_PATH): run `dotnet pwsh ./build.ps1 Demo`.");
+        return 2;
+    }
+    var modulePath = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(manifest))))!;
+    var exitCode = 0;
+    foreach (var (title, command) in new[]
+             {
+                 ("Plan: pwsh -c 'Invoke-StarrReconcile -WhatIf'", "Invoke-StarrReconcile -WhatIf"),
+                 ("Apply: pwsh -c Invoke-StarrReconcile", "Invoke-StarrReconcile"),
+                 ("Second run, converged: pwsh -c Invoke-StarrReconcile", "Invoke-StarrReconcile"),
+             })
+    {
+        Console.WriteLine($"\n== {title}");
+        var start = new ProcessStartInfo(pwsh) { ArgumentList = { "-NoLogo", "-NoProfile", "-NonInteractive", "-c", command } };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.Environment["PSModulePath"] = modulePath + Path.PathSeparator + Environment.GetEnvironmentVariable("PSModulePath");
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        Console.WriteLine($"(exit code {process.ExitCode}, {clock.Elapsed.TotalSeconds:0.0} s)");
+        if (process.ExitCode != 0) exitCode = process.ExitCode;
+    }
+    return exitCode;
 }
 
 static async Task<int> RunInProcess(IDictionary<string, string> environment, EmulatedStack stack)

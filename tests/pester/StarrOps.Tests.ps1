@@ -60,6 +60,23 @@ Describe 'The StarrOps module' {
         @((Get-Module StarrOps).ExportedAliases.Keys) | Should -HaveCount 0
     }
 
+    It '<_> has an approved verb, declares its output type, and supports -WhatIf/-Confirm if it changes state' -ForEach $commandNames {
+        $command = Get-Command -Name $_ -Module StarrOps
+        $command.Verb | Should -BeIn (Get-Verb).Verb
+        $command.Noun | Should -BeLike 'Starr*'
+        @($command.OutputType) | Should -Not -BeNullOrEmpty
+        if ($command.Verb -in 'Set', 'Add', 'Remove', 'Sync', 'Invoke', 'Restore', 'Start', 'Backup', 'Export') {
+            $command.Parameters.Keys | Should -Contain 'WhatIf'
+            $command.Parameters.Keys | Should -Contain 'Confirm'
+        }
+        if ($command.Verb -in 'Set', 'Add') {
+            $command.Parameters['PassThru'].ParameterType | Should -Be ([switch])
+        }
+        if ($command.Verb -in 'Remove', 'Restore') {
+            $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+        }
+    }
+
     It 'has the about_StarrOps topic' {
         $text = Get-Help about_StarrOps | Out-String
         $text | Should -Match 'STARR_TIMEOUT_SECONDS'

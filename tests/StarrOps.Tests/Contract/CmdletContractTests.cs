@@ -18,9 +18,6 @@ public sealed class CmdletContractTests
 
     private static Type CmdletType(string name) => CmdletTypes.Single(t => t.Name == name);
 
-    private static readonly string[] StateChangingVerbs =
-        ["Set", "Add", "Remove", "Sync", "Invoke", "Restore", "Start", "Backup", "Export", "Clear", "Register", "Unregister"];
-
     [Fact]
     public void The_module_has_the_cmdlets_the_foundation_promises()
     {
@@ -33,49 +30,6 @@ public sealed class CmdletContractTests
             "Get-StarrSchema", "Get-StarrProwlarrApp", "Set-StarrProwlarrApp", "Remove-StarrProwlarrApp", "Sync-StarrProwlarrIndexer",
         ];
         Assert.Empty(expected.Except(names));
-    }
-
-    [Theory]
-    [MemberData(nameof(Cmdlets))]
-    public void Verb_is_approved_and_noun_is_prefixed(string cmdlet)
-    {
-        var (verb, noun) = Name(CmdletType(cmdlet));
-        Assert.Contains(verb, ApprovedVerbs);
-        Assert.StartsWith("Starr", noun, StringComparison.Ordinal);
-        Assert.Equal($"{verb}{noun}Command", cmdlet);
-    }
-
-    [Theory]
-    [MemberData(nameof(Cmdlets))]
-    public void Declares_its_output_type(string cmdlet)
-    {
-        var outputs = Attributes<OutputTypeAttribute>(CmdletType(cmdlet)).ToList();
-        Assert.NotEmpty(outputs);
-    }
-
-    [Theory]
-    [MemberData(nameof(Cmdlets))]
-    public void State_changes_support_WhatIf_and_Confirm(string cmdlet)
-    {
-        var type = CmdletType(cmdlet);
-        var (verb, _) = Name(type);
-        if (!StateChangingVerbs.Contains(verb)) return;
-        var attribute = Attribute<CmdletAttribute>(type)!;
-        Assert.Equal(true, Named(attribute, nameof(CmdletAttribute.SupportsShouldProcess)));
-        if (verb is "Remove" or "Restore")
-            Assert.Equal((int)ConfirmImpact.High, Convert.ToInt32(Named(attribute, nameof(CmdletAttribute.ConfirmImpact))));
-    }
-
-    [Theory]
-    [MemberData(nameof(Cmdlets))]
-    public void Set_and_Add_cmdlets_have_PassThru(string cmdlet)
-    {
-        var type = CmdletType(cmdlet);
-        var (verb, _) = Name(type);
-        if (verb is not ("Set" or "Add")) return;
-        var passThru = Parameters(type).SingleOrDefault(p => p.Name == "PassThru");
-        Assert.NotNull(passThru);
-        Assert.Equal(typeof(SwitchParameter), passThru.PropertyType);
     }
 
     [Theory]
@@ -121,21 +75,6 @@ public sealed class CmdletContractTests
                         || (group.Any(x => x.Set == "__All") && group.Count() > 1);
             Assert.False(clash, $"{cmdlet}: position {group.Key} is claimed by {string.Join(", ", group.Select(x => x.Name))}");
         }
-    }
-
-    [Fact]
-    public void Manifest_exports_exactly_the_cmdlets_that_exist()
-    {
-        var manifest = File.ReadAllText(RepoPaths.File("StarrOps.psd1"));
-        var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)", RegexOptions.Singleline).Groups["list"].Value;
-        var exported = Regex.Matches(block, @"'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
-        var existing = CmdletTypes.Select(FullName).ToHashSet();
-        Assert.Equal(existing.Order(), exported.Order());
-        Assert.Matches(@"FunctionsToExport\s*=\s*@\(\)", manifest);
-        Assert.Matches(@"AliasesToExport\s*=\s*@\(\)", manifest);
-        Assert.Matches(@"VariablesToExport\s*=\s*@\(\)", manifest);
-        Assert.Matches(@"PowerShellVersion\s*=\s*'7\.4'", manifest);
-        Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core'\)", manifest);
     }
 
     [Fact]

@@ -242,6 +242,50 @@ Describe 'Pipelines against an emulated stack' -ForEach @(@{ TestKitPath = $test
         }
     }
 
+    It 'Get-StarrInstance | Get-StarrDownloadClient | Remove-StarrDownloadClient -WhatIf binds by value and removes nothing' {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        $script:stack.Network.AddReachable('qbittorrent', 8080)
+        $null = Get-StarrInstance sonarr | Set-StarrDownloadClient -Name pester-qbit -Server qbittorrent -Port 8080 -Category tv
+        $clients = @(Get-StarrInstance -Kind Sonarr | Get-StarrDownloadClient)
+        $clients.Name | Should -Contain 'pester-qbit'
+        Clear-RequestLog
+        $whatIf = Get-StarrInstance | Get-StarrDownloadClient | Where-Object Name -eq 'pester-qbit' | Remove-StarrDownloadClient -WhatIf 6>&1 | Out-String
+        Get-WriteRequest | Should -BeNullOrEmpty
+        @(Get-StarrDownloadClient -Instance sonarr).Name | Should -Contain 'pester-qbit'
+        # -Confirm:$false removes it: one DELETE, and it is gone.
+        Get-StarrDownloadClient -Instance sonarr | Where-Object Name -eq 'pester-qbit' | Remove-StarrDownloadClient -Confirm:$false
+        @(Get-WriteRequest | Where-Object Method -eq 'DELETE') | Should -HaveCount 1
+        @(Get-StarrDownloadClient -Instance sonarr).Name | Should -Not -Contain 'pester-qbit'
+    }
+
+    It 'TabExpansion2 completes implementation names from the live schema' {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        $line = 'Set-StarrDownloadClient -Instance sonarr -Name x -Implementation QBit'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'QBittorrent'
+    }
+
+    It 'the default table of <Command> shows the view''s columns and no secret' -ForEach @(
+        @{ Command = 'Get-StarrDownloadClient -Instance sonarr'; View = 'StarrProvider'; Setup = { $script:stack.Network.AddReachable('qbittorrent', 8080); $null = Set-StarrDownloadClient -Instance sonarr -Name pester-view -Server qbittorrent -Port 8080 -Category tv } }
+        @{ Command = 'Get-StarrProwlarrApp'; View = 'StarrProvider' }
+        @{ Command = 'Get-StarrRootFolder -Instance sonarr'; View = 'RootFolder'; Setup = { $null = Add-StarrRootFolder -Instance sonarr -Path /data/media/tv -ErrorAction SilentlyContinue } }
+        @{ Command = 'Get-StarrSystemStatus -Instance sonarr'; View = 'SystemStatus' }
+        @{ Command = 'Test-StarrInstance'; View = 'InstanceTestResult' }
+    ) {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        $formatFile = Join-Path (Split-Path -Parent $script:manifestPath) 'StarrOps.format.ps1xml'
+        $labels = @(([xml](Get-Content -Raw $formatFile)).Configuration.ViewDefinitions.View |
+            Where-Object Name -eq $View | Select-Object -First 1 |
+            ForEach-Object { $_.TableControl.TableHeaders.TableColumnHeader.Label })
+        $labels | Should -Not -BeNullOrEmpty
+        if ($Setup) { & $Setup }
+        $objects = @(Invoke-Expression $Command)
+        $objects | Should -Not -BeNullOrEmpty -Because "the emulated stack answers $Command"
+        $table = $objects | Format-Table | Out-String -Width 400
+        $header = $table -split "`n" | Where-Object { $_ -match '\S' } | Select-Object -First 1
+        ($header -split '\s+' | Where-Object { $_ }) | Should -Be $labels
+        foreach ($secret in $script:secrets) { $table | Should -Not -Match ([regex]::Escape($secret)) }
+    }
+
     It 'a rejected key is a StarrUnauthorized error for that instance' {
         if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
         $url = [Environment]::GetEnvironmentVariable('SONARR_URL')

@@ -34,16 +34,7 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
 
         # Runs `pwsh -c <command>` the way the CronJob does, with the stack's variables, and returns exit code and output.
         function Invoke-Child([string] $Command) {
-            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-            foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; $Command") { $start.ArgumentList.Add($argument) }
-            foreach ($pair in $script:environment.GetEnumerator()) { $start.Environment[$pair.Key] = $pair.Value }
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $process = [System.Diagnostics.Process]::Start($start)
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEnd()
-            $process.WaitForExit()
-            [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Errors = $stderr }
+            Invoke-PwshProcess -Command "Import-Module '$script:manifestPath'; $Command" -Environment $script:environment
         }
     }
 
@@ -93,15 +84,9 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
     }
 
     It 'fails with a clear error when nothing is configured' {
-        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', "Import-Module '$script:manifestPath'; Invoke-StarrReconcile") { $start.ArgumentList.Add($argument) }
-        foreach ($name in [Environment]::GetEnvironmentVariables().Keys) { if ($name -match '_(URL|API_KEY)$|^STARR_CONFIG$') { $start.Environment.Remove($name) | Out-Null } }
-        $start.RedirectStandardError = $true
-        $start.RedirectStandardOutput = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $errors = $process.StandardError.ReadToEnd()
-        $process.WaitForExit()
-        $process.ExitCode | Should -Not -Be 0
+        $run = Invoke-PwshProcess -Command "Import-Module '$script:manifestPath'; Invoke-StarrReconcile" -WithoutStarrEnvironment
+        $run.ExitCode | Should -Not -Be 0
+        $errors = $run.Errors
         $errors | Should -Match 'SONARR_URL|STARR_CONFIG'
     }
 }

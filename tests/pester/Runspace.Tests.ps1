@@ -12,20 +12,8 @@ BeforeAll {
     $script:manifestPath = (Resolve-Path $env:STARROPS_MODULE_PATH).Path
     Import-Module $script:manifestPath -Force
 
-    # Runs a script in a fresh pwsh (a clean load context state), returns exit code, stdout and stderr.
-    function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
-        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-        foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', $Script) { $start.ArgumentList.Add($argument) }
-        foreach ($name in @($start.Environment.Keys)) { if ($name -match '_(URL|API_KEY)$|^STARR_CONFIG$') { $start.Environment.Remove($name) | Out-Null } }
-        foreach ($pair in $Environment.GetEnumerator()) { $start.Environment[$pair.Key] = $pair.Value }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEnd()
-        $process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Errors = $stderr }
-    }
+    # A fresh pwsh: a clean load-context state, and nothing registered in this session leaks in or out.
+    function Invoke-FreshPwsh([string] $Script) { Invoke-PwshProcess -Command $Script -WithoutStarrEnvironment }
 }
 
 Describe 'Dependencies are isolated from other modules' {

@@ -251,11 +251,11 @@ Describe 'Pipelines against an emulated stack' -ForEach @(@{ TestKitPath = $test
         Clear-RequestLog
         $whatIf = Get-StarrInstance | Get-StarrDownloadClient | Where-Object Name -eq 'pester-qbit' | Remove-StarrDownloadClient -WhatIf 6>&1 | Out-String
         Get-WriteRequest | Should -BeNullOrEmpty
-        @(Get-StarrDownloadClient -Instance sonarr).Name | Should -Contain 'pester-qbit'
+        @(Get-StarrDownloadClient -Instance sonarr | ForEach-Object Name) | Should -Contain 'pester-qbit'
         # -Confirm:$false removes it: one DELETE, and it is gone.
         Get-StarrDownloadClient -Instance sonarr | Where-Object Name -eq 'pester-qbit' | Remove-StarrDownloadClient -Confirm:$false
         @(Get-WriteRequest | Where-Object Method -eq 'DELETE') | Should -HaveCount 1
-        @(Get-StarrDownloadClient -Instance sonarr).Name | Should -Not -Contain 'pester-qbit'
+        @(Get-StarrDownloadClient -Instance sonarr | ForEach-Object Name) | Should -Not -Contain 'pester-qbit'
     }
 
     It 'TabExpansion2 completes implementation names from the live schema' {
@@ -266,10 +266,10 @@ Describe 'Pipelines against an emulated stack' -ForEach @(@{ TestKitPath = $test
 
     It 'the default table of <Command> shows the view''s columns and no secret' -ForEach @(
         @{ Command = 'Get-StarrDownloadClient -Instance sonarr'; View = 'StarrProvider'; Setup = { $script:stack.Network.AddReachable('qbittorrent', 8080); $null = Set-StarrDownloadClient -Instance sonarr -Name pester-view -Server qbittorrent -Port 8080 -Category tv } }
-        @{ Command = 'Get-StarrProwlarrApp'; View = 'StarrProvider' }
+        @{ Command = 'Get-StarrProwlarrApp'; View = 'StarrProvider'; Setup = $null }
         @{ Command = 'Get-StarrRootFolder -Instance sonarr'; View = 'RootFolder'; Setup = { $null = Add-StarrRootFolder -Instance sonarr -Path /data/media/tv -ErrorAction SilentlyContinue } }
-        @{ Command = 'Get-StarrSystemStatus -Instance sonarr'; View = 'SystemStatus' }
-        @{ Command = 'Test-StarrInstance'; View = 'InstanceTestResult' }
+        @{ Command = 'Get-StarrSystemStatus -Instance sonarr'; View = 'SystemStatus'; Setup = $null }
+        @{ Command = 'Test-StarrInstance'; View = 'InstanceTestResult'; Setup = $null }
     ) {
         if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
         $formatFile = Join-Path (Split-Path -Parent $script:manifestPath) 'StarrOps.format.ps1xml'

@@ -101,3 +101,23 @@ function Get-PwshPath {
     if (-not (Test-Path $path)) { throw "pwsh was not found in `$PSHOME ($PSHOME)." }
     return $path
 }
+
+# Runs `pwsh -c <Command>` in a new process, as the CronJob does, and returns its exit code, stdout and stderr.
+# -Environment adds variables; -WithoutStarrEnvironment first drops every *_URL, *_API_KEY and STARR_CONFIG of this
+# session, so the child sees only what the test gives it.
+function Invoke-PwshProcess {
+    param([string] $Command, [hashtable] $Environment = @{}, [switch] $WithoutStarrEnvironment)
+    $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+    foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-c', $Command) { $start.ArgumentList.Add($argument) }
+    if ($WithoutStarrEnvironment) {
+        foreach ($name in @($start.Environment.Keys)) { if ($name -match '_(URL|API_KEY)$|^STARR_CONFIG$') { $start.Environment.Remove($name) | Out-Null } }
+    }
+    foreach ($pair in $Environment.GetEnumerator()) { $start.Environment[$pair.Key] = $pair.Value }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEnd()
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Errors = $stderr }
+}

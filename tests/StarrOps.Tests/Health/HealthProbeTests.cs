@@ -11,13 +11,16 @@ public sealed class HealthProbeTests
 {
     private static EmulatedStackOptions ArrsOnly => new() { Lidarr = [], Prowlarr = false, Jellyseerr = false, Jellyfin = false, Gluetun = false };
 
+    // These tests are about which items a probe reports, not speed: a loaded CI machine must not add a slow-response item.
+    private static readonly HealthProbeOptions Untimed = new() { SlowResponse = TimeSpan.FromMinutes(1) };
+
     [Fact]
     public async Task Healthy_instances_report_ping_api_and_no_issues()
     {
         await using var stack = await EmulatedStack.StartAsync(ArrsOnly);
         var instances = StackInstances.All(stack);
 
-        var results = await HealthProbe.CheckAllAsync(instances, new RecordingHost(), null, CancellationToken.None);
+        var results = await HealthProbe.CheckAllAsync(instances, new RecordingHost(), Untimed, CancellationToken.None);
 
         Assert.Equal(["radarr", "sonarr"], results.Select(r => r.Instance).Order());
         Assert.All(results, r =>
@@ -39,7 +42,7 @@ public sealed class HealthProbeTests
         stack.Sonarr.AddHealthCheck("DownloadClientCheck", "error", "Unable to communicate with qBittorrent");
         stack.Sonarr.AddHealthCheck("UpdateCheck", "notice", "New update is available");
 
-        var result = await HealthProbe.CheckAsync(StackInstances.Of(stack, "sonarr"), new RecordingHost(), null, CancellationToken.None);
+        var result = await HealthProbe.CheckAsync(StackInstances.Of(stack, "sonarr"), new RecordingHost(), Untimed, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal(2, result.IssueCount);
@@ -58,7 +61,7 @@ public sealed class HealthProbeTests
         var instances = StackInstances.All(stack);
         await stack.Radarr.StopAsync();
 
-        var results = await HealthProbe.CheckAllAsync(instances, new RecordingHost(), null, CancellationToken.None);
+        var results = await HealthProbe.CheckAllAsync(instances, new RecordingHost(), Untimed, CancellationToken.None);
 
         var radarr = Assert.Single(results, r => r.Instance == "radarr");
         Assert.Equal(HealthStatus.Down, radarr.Status);
@@ -87,7 +90,7 @@ public sealed class HealthProbeTests
         var wrong = new StarrInstance("radarr", ServiceKind.Radarr, stack.Radarr.Url, new Secret("wrong-radarr-key-123456"));
         var host = new RecordingHost();
 
-        var result = await HealthProbe.CheckAsync(wrong, host, null, CancellationToken.None);
+        var result = await HealthProbe.CheckAsync(wrong, host, Untimed, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.False(result.KeyValid);
@@ -102,7 +105,7 @@ public sealed class HealthProbeTests
         await using var stack = await EmulatedStack.StartAsync(ArrsOnly);
         stack.Sonarr.Faults.FailWithStatus(500, "/api/v3/health", body: """{"message":"database is locked"}""");
 
-        var result = await HealthProbe.CheckAsync(StackInstances.Of(stack, "sonarr"), new RecordingHost(), null, CancellationToken.None);
+        var result = await HealthProbe.CheckAsync(StackInstances.Of(stack, "sonarr"), new RecordingHost(), Untimed, CancellationToken.None);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Contains(result.Items, i => i.Check == "AppHealth" && i.Message.Contains("database is locked"));

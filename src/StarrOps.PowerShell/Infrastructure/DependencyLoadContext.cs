@@ -16,8 +16,6 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 
     public DependencyLoadContext(string directory) : base("StarrOps.Dependencies") => _directory = directory;
 
-    public string Directory => _directory;
-
     /// <summary>The assemblies in Dependencies/ load here; anything else (the framework, SMA) from the default context.</summary>
     protected override Assembly? Load(AssemblyName assemblyName)
     {
@@ -45,7 +43,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
             var moduleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
             var dependencies = Path.Combine(moduleDirectory, "Dependencies");
             // A development build (bin/ of the csproj) has everything side by side: nothing to isolate.
-            if (!System.IO.Directory.Exists(dependencies)) return;
+            if (!Directory.Exists(dependencies)) return;
             _context = new DependencyLoadContext(dependencies);
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
         }

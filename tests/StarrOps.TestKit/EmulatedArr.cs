@@ -275,6 +275,10 @@ public abstract partial class EmulatedArr : EmulatedServer
             var port = FieldInt(definition, "port") ?? 0;
             var reach = await Network.CheckAsync(host, port, cancellationToken).ConfigureAwait(false);
             if (!reach.IsReachable) failures.Add(ValidationFailure.Test("Host", $"Unable to connect to {implementationName}", reach.Error));
+            else if (!Network.AcceptsLogin(host, port, FieldText(definition, "username"), FieldText(definition, "password")))
+                // Sonarr's QBittorrent.TestConnection: a DownloadClientAuthenticationException is reported on Username.
+                failures.Add(ValidationFailure.Test("Username", "Authentication Failure",
+                    $"Please verify your username and password. Also verify if the host running {AppName} isn't blocked from accessing {implementationName} by WhiteList limitations in the {implementationName} configuration."));
         }
         else if (kind.Resource == "notification" && implementation == "Webhook" && Uri.TryCreate(FieldText(definition, "url"), UriKind.Absolute, out var webhook))
         {
@@ -445,6 +449,7 @@ public abstract partial class EmulatedArr : EmulatedServer
         Map(endpoints, "PUT", $"{path}/{{id:int}}", context => UpdateProviderAsync(context, store));
         Map(endpoints, "DELETE", $"{path}/{{id:int}}", context => DeleteProviderAsync(context, store));
         Map(endpoints, "POST", $"{path}/test", context => TestProviderEndpointAsync(context, store));
+        Map(endpoints, "POST", $"{path}/testall", context => TestAllProvidersAsync(context, store));
     }
 
     // ---- provider flows (Sonarr.Api.V3/ProviderControllerBase.cs order) ------------------------
@@ -566,6 +571,33 @@ public abstract partial class EmulatedArr : EmulatedServer
         OnDefinitionBuilt(store.Kind, definition, request, existing);
         if (!await ValidateAndTestAsync(context, store, definition, includeWarnings: !forceTest).ConfigureAwait(false)) return;
         await context.WriteJsonAsync(200, new JsonObject()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// ProviderControllerBase.TestAll: every enabled provider whose settings validate is tested with its stored settings (real
+    /// secrets), nothing is saved; [{id, isValid, validationFailures}], 400 when any is invalid. Prowlarr applications count as
+    /// enabled by their syncLevel, as ApplicationDefinition.Enable does.
+    /// </summary>
+    private async Task TestAllProvidersAsync(HttpContext context, ProviderStore store)
+    {
+        var results = new JsonArray();
+        foreach (var definition in store.All().OrderBy(d => d.GetInt("id")))
+        {
+            if (!ProviderKind.IsEnabled(definition) || definition.GetString("syncLevel") == "disabled") continue;
+            if (ValidateSettings(store.Kind, definition).Any(f => !f.IsWarning)) continue;
+            var tested = await TestProviderAsync(store.Kind, definition, context.RequestAborted).ConfigureAwait(false);
+            IReadOnlyList<ValidationFailure> failures = tested.ExceptionMessage is null
+                ? tested.Failures
+                : [ValidationFailure.Test("", tested.ExceptionMessage, tested.ExceptionDescription)];
+            results.Add(new JsonObject
+            {
+                ["id"] = definition.GetInt("id"),
+                ["isValid"] = failures.Count == 0,
+                ["validationFailures"] = ValidationFailure.ToJson(failures),
+            });
+        }
+        var anyInvalid = results.OfType<JsonObject>().Any(r => r.GetBool("isValid") == false);
+        await context.WriteJsonAsync(anyInvalid ? 400 : 200, results, "application/json").ConfigureAwait(false);
     }
 
     private async Task<bool> ValidateAndTestAsync(HttpContext context, ProviderStore store, JsonObject definition, bool includeWarnings)

@@ -36,6 +36,7 @@ public sealed class EmulatedNetwork : IDisposable
     private readonly ConcurrentDictionary<string, Func<IPEndPoint?>> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, EmulatedServer> _aliasServers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _reachable = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (string Username, string Password)> _logins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string?> _unreachable = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<EmulatedServer, byte> _servers = new();
     private readonly Lazy<HttpClient> _http;
@@ -72,6 +73,21 @@ public sealed class EmulatedNetwork : IDisposable
         _reachable[Key(host, port)] = 0;
     }
 
+    /// <summary>
+    /// The download client at host:port (reachable as by <see cref="AddReachable"/>) accepts only this login, as a real
+    /// qBittorrent's WebUI does: the apps' download-client tests fail with "Authentication Failure" on any other.
+    /// </summary>
+    public void RequireLogin(string host, int port, string username, string password)
+    {
+        AddReachable(host, port);
+        _logins[Key(host, port)] = (username, password);
+    }
+
+    /// <summary>True when host:port takes this login (or asks for none).</summary>
+    public bool AcceptsLogin(string host, int port, string? username, string? password) =>
+        !_logins.TryGetValue(Key(host.Trim().Trim('[', ']'), port), out var login)
+        || (string.Equals(login.Username, username, StringComparison.Ordinal) && string.Equals(login.Password, password, StringComparison.Ordinal));
+
     /// <summary>host:port fails every check with <paramref name="error"/> (default "Connection refused (host:port)").</summary>
     public void AddUnreachable(string host, int port, string? error = null)
     {
@@ -85,6 +101,7 @@ public sealed class EmulatedNetwork : IDisposable
         var key = Key(host, port);
         _reachable.TryRemove(key, out _);
         _unreachable.TryRemove(key, out _);
+        _logins.TryRemove(key, out _);
         _aliases.TryRemove(key, out _);
         _aliasServers.TryRemove(key, out _);
     }

@@ -42,7 +42,19 @@ public abstract class EmulatedServer : IAsyncDisposable
     public abstract string AppName { get; }
 
     /// <summary>The key clients must send ("" when the server has no key, e.g. Gluetun without auth).</summary>
-    public string ApiKey { get; }
+    public string ApiKey { get => _apiKey; private set => _apiKey = value; }
+
+    private volatile string _apiKey = "";
+
+    /// <summary>
+    /// A new key, as after "Regenerate API key" in the UI or a redeploy with a fresh config volume: the old key gets 401 from
+    /// now on, and whatever stored the old key (a Prowlarr application, Bazarr, Jellyseerr) is stale.
+    /// </summary>
+    public string RegenerateApiKey(string? newKey = null)
+    {
+        ApiKey = newKey ?? JsonHttp.NewApiKey();
+        return ApiKey;
+    }
 
     /// <summary>"" or a base path such as "/sonarr" (no trailing slash).</summary>
     public string UrlBase { get; }
@@ -210,7 +222,8 @@ public abstract class EmulatedServer : IAsyncDisposable
         }
         finally
         {
-            Requests.Add(new RequestRecord(DateTimeOffset.UtcNow, method, relativePath, query, dropped ? 0 : context.Response.StatusCode, string.IsNullOrEmpty(body) ? null : body, fullPath));
+            Requests.Add(new RequestRecord(DateTimeOffset.UtcNow, method, relativePath, query, dropped ? 0 : context.Response.StatusCode, string.IsNullOrEmpty(body) ? null : body, fullPath,
+                context.Request.Headers.UserAgent.ToString()));
         }
     }
 

@@ -8,9 +8,18 @@ namespace StarrOps.TestKit;
 /// <param name="Status">Response status; 0 when the connection was dropped (<see cref="FaultInjection.Down"/>).</param>
 /// <param name="Body">Request body as text (null for an empty body).</param>
 /// <param name="FullPath">Path as sent, including the URL base, e.g. <c>/sonarr/api/v3/downloadclient/1</c>.</param>
-public sealed record RequestRecord(DateTimeOffset Time, string Method, string Path, string Query, int Status, string? Body, string FullPath)
+/// <param name="UserAgent">The caller's User-Agent: "StarrOps/…", or "" for another emulated app (Prowlarr testing Sonarr).</param>
+public sealed record RequestRecord(DateTimeOffset Time, string Method, string Path, string Query, int Status, string? Body, string FullPath, string UserAgent = "")
 {
-    public bool IsWrite => !HttpMethods.IsGet(Method) && !HttpMethods.IsHead(Method) && !HttpMethods.IsOptions(Method);
+    /// <summary>Sent by StarrOps, not by another app of the stack (Prowlarr's application test reads Sonarr's schema).</summary>
+    public bool IsFromStarrOps => UserAgent.StartsWith("StarrOps/", StringComparison.Ordinal);
+
+    /// <summary>A provider test (POST …/test or …/testall): the app tests stored or given settings and saves nothing.</summary>
+    public bool IsTest => HttpMethods.IsPost(Method)
+                          && (Path.EndsWith("/test", StringComparison.OrdinalIgnoreCase) || Path.EndsWith("/testall", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A request that can change state: not GET/HEAD/OPTIONS, and not a provider test.</summary>
+    public bool IsWrite => !HttpMethods.IsGet(Method) && !HttpMethods.IsHead(Method) && !HttpMethods.IsOptions(Method) && !IsTest;
 
     public override string ToString() => $"{Method} {FullPath}{Query} -> {Status}";
 }
@@ -26,10 +35,22 @@ public sealed class RequestLog
         get { lock (_gate) return _records.ToArray(); }
     }
 
-    /// <summary>Every non-GET/HEAD/OPTIONS request.</summary>
+    /// <summary>Every request that can change state (see <see cref="RequestRecord.IsWrite"/>).</summary>
     public IReadOnlyList<RequestRecord> Writes
     {
         get { lock (_gate) return _records.Where(r => r.IsWrite).ToArray(); }
+    }
+
+    /// <summary>The requests StarrOps sent (see <see cref="RequestRecord.IsFromStarrOps"/>).</summary>
+    public IReadOnlyList<RequestRecord> FromStarrOps
+    {
+        get { lock (_gate) return _records.Where(r => r.IsFromStarrOps).ToArray(); }
+    }
+
+    /// <summary>Provider tests (…/test, …/testall), which save nothing.</summary>
+    public IReadOnlyList<RequestRecord> Tests
+    {
+        get { lock (_gate) return _records.Where(r => r.IsTest).ToArray(); }
     }
 
     public int Total

@@ -72,6 +72,47 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
         }
     }
 
+    It 'says skipped, not configured, and exits non-zero when a change waits for a service that is down' {
+        $script:stack.Prowlarr.ClearResources('applications')
+        $script:stack.Radarr.StopAsync().GetAwaiter().GetResult()
+        try {
+            $run = Invoke-Child 'Invoke-StarrReconcile'
+            $run.ExitCode | Should -Not -Be 0
+            $run.Output | Should -Match 'prowlarr: 2 created, 0 updated, 0 deleted; indexers synced; 1 skipped \(radarr unreachable\)'
+            $run.Errors | Should -Match "prowlarr: application 'Radarr': skipped: radarr is unavailable"
+        }
+        finally {
+            $script:stack.Radarr.StartAsync().GetAwaiter().GetResult()
+        }
+        $healed = Invoke-Child 'Invoke-StarrReconcile'
+        $healed.ExitCode | Should -Be 0 -Because $healed.Errors
+        $healed.Output | Should -Match 'prowlarr: 1 created'
+    }
+
+    It 'finds a regenerated Sonarr key through Prowlarr''s own test: -WhatIf shows it, the next run sends it, then nothing is written' {
+        $script:environment['SONARR_API_KEY'] = $script:stack.Sonarr.RegenerateApiKey()
+        foreach ($server in $script:stack.All) { $server.Requests.Clear() }
+
+        $whatIf = Invoke-Child 'Invoke-StarrReconcile -WhatIf'
+        $whatIf.ExitCode | Should -Be 0 -Because $whatIf.Errors
+        $whatIf.Output | Should -Match "What if: .*Update \(apiKey: \(secret\) -> \(secret, rotated\)\).*prowlarr: application 'Sonarr'"
+        $script:stack.Prowlarr.Requests.Writes.Count | Should -Be 0
+
+        $drift = Invoke-Child "Get-StarrDrift | Where-Object Action -ne NoChange | ForEach-Object { '{0}|{1}|{2}' -f `$_.Instance, `$_.Name, `$_.Operation }"
+        $drift.Output | Should -Match 'prowlarr\|Sonarr\|Update \(apiKey: \(secret\) -> \(secret, rotated\)\)'
+
+        $fix = Invoke-Child 'Invoke-StarrReconcile'
+        $fix.ExitCode | Should -Be 0 -Because $fix.Errors
+        $fix.Output | Should -Match 'prowlarr: 0 created, 1 updated, 0 deleted; indexers synced'
+        $fix.Output + $fix.Errors | Should -Not -Match ([regex]::Escape($script:environment['SONARR_API_KEY']))
+
+        foreach ($server in $script:stack.All) { $server.Requests.Clear() }
+        $converged = Invoke-Child 'Invoke-StarrReconcile'
+        $converged.ExitCode | Should -Be 0
+        $converged.Output | Should -Match 'prowlarr: Already configured'
+        ($script:stack.All | ForEach-Object { $_.Requests.Writes.Count } | Measure-Object -Sum).Sum | Should -Be 0
+    }
+
     It 'writes one JSON document with -OutputFormat Json and no secret' {
         $run = Invoke-Child 'Invoke-StarrReconcile -OutputFormat Json'
         $run.ExitCode | Should -Be 0

@@ -155,6 +155,37 @@ public abstract class ArrClient : IDisposable
         await Http.SendJsonAsync(HttpMethod.Delete, Api($"{kind.Path()}/{id}"), null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// POST /{collection}/testall: the app tests every enabled provider of the collection with its stored settings (secrets
+    /// included) and saves nothing. One result per tested provider; the app answers 400 when any is invalid.
+    /// </summary>
+    public async Task<IReadOnlyList<ProviderTestResult>> TestAllProvidersAsync(ProviderKind kind, CancellationToken cancellationToken)
+    {
+        EnsureProviderKind(kind);
+        var path = Api($"{kind.Path()}/testall");
+        using var response = await Http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Instance.Resolve(path)), path, cancellationToken,
+            alsoAccept: System.Net.HttpStatusCode.BadRequest).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonNode? answer;
+        try
+        {
+            answer = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            answer = null;
+        }
+        if (answer is not JsonArray results || results.OfType<JsonObject>().Any(r => r["id"] is null))
+        {
+            // A 400 that is not a result list is an ordinary error (e.g. problem details).
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest) throw StarrErrorParser.Parse(Instance.Name, "POST", path, response.StatusCode, text);
+            throw new StarrApiException(Instance.Name, "POST", path, response.StatusCode, "expected a list of test results", [], StarrHttpClient.Truncate(text));
+        }
+        return results.OfType<JsonObject>().Select(r => new ProviderTestResult(
+            r["id"]!.GetValue<int>(),
+            (r["validationFailures"] as JsonArray ?? []).OfType<JsonObject>().Select(StarrErrorParser.FromServarr).ToList())).ToList();
+    }
+
     /// <summary>Starts a command (Backup, ApplicationIndexerSync …) and, when <paramref name="waitTimeout"/> is set, polls until it finishes.</summary>
     public async Task<CommandStatus> RunCommandAsync(string name, JsonObject? arguments, TimeSpan? waitTimeout, CancellationToken cancellationToken)
     {
@@ -201,6 +232,13 @@ public abstract class ArrClient : IDisposable
     {
         if (!HasRootFolders) throw new StarrConfigurationException($"{Instance.Name} is {Instance.Kind}, which has no root folders.");
     }
+}
+
+/// <summary>What an app's own test said of one stored provider (testall): valid when no failure is an error.</summary>
+public sealed record ProviderTestResult(int Id, IReadOnlyList<StarrValidationFailure> Failures)
+{
+    public IReadOnlyList<StarrValidationFailure> Errors => Failures.Where(f => !f.IsWarning).ToList();
+    public bool IsValid => Errors.Count == 0;
 }
 
 /// <summary>A root folder to add. Name and profiles matter only to Lidarr and Readarr; when absent the first profile is used.</summary>

@@ -82,9 +82,10 @@ public static class ProviderEditor
             if (value is string s && s == ProviderResource.MaskedValue) continue; // never send the mask as a value
             var current = field["value"];
             var wanted = ConvertField(field, value, resource);
-            if (ProviderResource.IsMasked(current) && !rotateSecrets) continue; // the stored secret can't be compared
+            var masked = ProviderResource.IsMasked(current);
+            if (masked && !rotateSecrets) continue; // the stored secret can't be compared
             if (ValuesEqual(current, wanted)) continue;
-            changes.Add(new FieldChange(name, isSecret ? null : ProviderResource.ToPlain(current), isSecret ? null : ProviderResource.ToPlain(wanted), isSecret));
+            changes.Add(new FieldChange(name, isSecret ? null : ProviderResource.ToPlain(current), isSecret ? null : ProviderResource.ToPlain(wanted), isSecret) { IsRotation = masked });
             field["value"] = wanted;
         }
         return changes;

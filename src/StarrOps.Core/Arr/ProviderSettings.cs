@@ -33,8 +33,11 @@ public sealed record ProviderSettings
 /// <summary>One field that differs between the live resource and the desired one. Secrets print as "(secret)".</summary>
 public sealed record FieldChange(string Field, object? OldValue, object? NewValue, bool IsSecret)
 {
+    /// <summary>A stored secret the app masks, sent again: the app rejected it in its own test, or -RotateSecrets asked for it.</summary>
+    public bool IsRotation { get; init; }
+
     public override string ToString() => IsSecret
-        ? $"{Field}: (secret) -> (secret)"
+        ? $"{Field}: (secret) -> (secret{(IsRotation ? ", rotated" : "")})"
         : $"{Field}: {Show(OldValue)} -> {Show(NewValue)}";
 
     internal static string Show(object? value) => value switch

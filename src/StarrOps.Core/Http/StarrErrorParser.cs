@@ -58,7 +58,8 @@ public static class StarrErrorParser
         return new StarrApiException(instance, method, path, status, message is null ? null : SecretRegistry.Redact(message), failures, debugDetail);
     }
 
-    private static StarrValidationFailure FromServarr(JsonObject item)
+    /// <summary>One entry of a Servarr failure array (validation rule or provider test; severity or isWarning).</summary>
+    internal static StarrValidationFailure FromServarr(JsonObject item)
     {
         var isWarning = item["isWarning"]?.GetValueKind() == JsonValueKind.True
                         || string.Equals(Text(item, "severity"), "warning", StringComparison.OrdinalIgnoreCase);

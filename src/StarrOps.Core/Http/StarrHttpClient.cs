@@ -92,10 +92,12 @@ public sealed class StarrHttpClient : IDisposable
 
     /// <summary>
     /// Sends a request built fresh for each attempt and returns the successful response (the caller disposes it).
-    /// Non-success statuses become <see cref="StarrApiException"/>; network failures and timeouts become <see cref="StarrConnectionException"/>.
+    /// Non-success statuses become <see cref="StarrApiException"/>, except <paramref name="alsoAccept"/> (testall answers its results with 400);
+    /// network failures and timeouts become <see cref="StarrConnectionException"/>.
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string path, CancellationToken cancellationToken,
-        string? debugBody = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool acceptRedirect = false)
+        string? debugBody = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool acceptRedirect = false,
+        HttpStatusCode? alsoAccept = null)
     {
         path = MaskQuery(path); // from here on, path is only for messages
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -131,7 +133,7 @@ public sealed class StarrHttpClient : IDisposable
             }
 
             Host.WriteVerbose($"{Instance.Name}: {method} {shown} -> {(int)response.StatusCode} ({stopwatch.ElapsedMilliseconds} ms)");
-            if (response.IsSuccessStatusCode || (acceptRedirect && (int)response.StatusCode is >= 300 and < 400)) return response;
+            if (response.IsSuccessStatusCode || (acceptRedirect && (int)response.StatusCode is >= 300 and < 400) || response.StatusCode == alsoAccept) return response;
 
             using (response)
             {

@@ -21,6 +21,7 @@ public static class MetricNames
     public const string ReconcileDuration = "starrops_reconcile_duration_seconds";
     public const string ReconcileChangesApplied = "starrops_reconcile_changes_applied_total";
     public const string ReconcileDriftFound = "starrops_reconcile_drift_found";
+    public const string ReconcileChangesSkipped = "starrops_reconcile_changes_skipped";
     public const string ReconcileFailures = "starrops_reconcile_failures_total";
 
     // Instance health (Test-StarrHealth)
@@ -48,6 +49,7 @@ public static class MetricNames
         new(ReconcileDuration, MetricType.Gauge, "Duration of the last reconcile run in seconds.", []),
         new(ReconcileChangesApplied, MetricType.Counter, "Changes applied by reconcile runs.", ["instance"]),
         new(ReconcileDriftFound, MetricType.Gauge, "Differences between desired and actual state found by the last reconcile run.", ["instance"]),
+        new(ReconcileChangesSkipped, MetricType.Gauge, "Changes the last reconcile run skipped because something they need failed (their app was down).", ["instance"]),
         new(ReconcileFailures, MetricType.Counter, "Reconcile runs that failed.", []),
 
         new(InstanceUp, MetricType.Gauge, "1 when the instance answered its probe, 0 when it did not.", ["instance", "kind"]),

@@ -5,12 +5,14 @@ public sealed record ReconcileRunMetrics(DateTimeOffset FinishedAt, TimeSpan Dur
 {
     public IReadOnlyDictionary<string, int> ChangesApplied { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> DriftFound { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> ChangesSkipped { get; init; } = new Dictionary<string, int>();
 
     /// <summary>The figures of a finished run: changes applied per instance, and drift as every change the plan found (applied or not).</summary>
     public static ReconcileRunMetrics From(Reconcile.ReconcileResult result, DateTimeOffset finishedAt) => new(finishedAt, result.Duration, result.Succeeded)
     {
         ChangesApplied = result.Instances.ToDictionary(i => i.Name, i => i.Created + i.Updated + i.Deleted, StringComparer.Ordinal),
-        DriftFound = result.Instances.ToDictionary(i => i.Name, i => result.Outcomes.Count(o => o.Instance == i.Name), StringComparer.Ordinal),
+        DriftFound = result.Instances.ToDictionary(i => i.Name, i => result.Outcomes.Count(o => o.Instance == i.Name && o.Status != Reconcile.ChangeStatus.NotNeeded), StringComparer.Ordinal),
+        ChangesSkipped = result.Instances.ToDictionary(i => i.Name, i => i.Skipped, StringComparer.Ordinal),
     };
 }
 
@@ -41,6 +43,8 @@ public static class ReconcileMetrics
                 Previous(MetricNames.ReconcileChangesApplied, instance) + run.ChangesApplied.GetValueOrDefault(instance), ("instance", instance)));
         foreach (var (instance, drift) in run.DriftFound.OrderBy(d => d.Key, StringComparer.Ordinal))
             samples.Add(MetricSample.Of(MetricNames.ReconcileDriftFound, drift, ("instance", instance)));
+        foreach (var (instance, skipped) in run.ChangesSkipped.OrderBy(d => d.Key, StringComparer.Ordinal))
+            samples.Add(MetricSample.Of(MetricNames.ReconcileChangesSkipped, skipped, ("instance", instance)));
         samples.Add(MetricSample.Of(MetricNames.ReconcileFailures, Previous(MetricNames.ReconcileFailures) + (run.Succeeded ? 0 : 1)));
         return samples;
     }

@@ -154,6 +154,7 @@ internal static class ArrPlanner
         IReadOnlyList<ProviderSpec> specs, IReadOnlyList<ProviderResource> live, bool deleteUnmanaged, InstancePlanBuilder plan, CancellationToken cancellationToken)
     {
         var matched = new HashSet<int>();
+        var planned = new List<PlannedProvider>();
         foreach (var spec in specs)
         {
             try
@@ -171,15 +172,17 @@ internal static class ArrPlanner
                     && live.FirstOrDefault(r => SameImplementation(r, settings) && sameTarget(r)) is { } adopted)
                     settings = Renamed(settings, adopted.Name);
 
-                var planned = await ProviderPlanner.PlanAsync(client, live, settings, session.Options.RotateSecrets, cancellationToken, sameTarget).ConfigureAwait(false);
-                if (planned.Current is not null) matched.Add(planned.Current.Id);
-                plan.Add(ToChange(target, planned, settings, spec.Origin, ProviderStage, dependsOn: null, session.Options.ForceSave, client));
+                var provider = await ProviderPlanner.PlanAsync(client, live, settings, session.Options.RotateSecrets, cancellationToken, sameTarget).ConfigureAwait(false);
+                if (provider.Current is not null) matched.Add(provider.Current.Id);
+                planned.Add(new PlannedProvider(settings, provider, spec.Origin));
             }
             catch (StarrException ex)
             {
                 plan.Problem(ex, StarrResourceTypes.FromProviderKind(kind), spec.Name, spec.Origin);
             }
         }
+        foreach (var provider in await CheckStoredSecretsAsync(session, client, kind, planned, plan, cancellationToken).ConfigureAwait(false))
+            plan.Add(ToChange(target, provider, ProviderStage, session.Options.ForceSave, client));
         if (!deleteUnmanaged) return;
         foreach (var resource in live.Where(r => !matched.Contains(r.Id) && !Ignored(target.Config.DeleteUnmanaged, r.Name)))
             plan.Add(DeleteChange(target, client, resource, kind == ProviderKind.Application ? ApplicationStage : DeleteStage, session.Options.ForceSave));
@@ -196,10 +199,17 @@ internal static class ArrPlanner
         };
     }
 
+    /// <summary>Stored secrets are tested unless -RotateSecrets re-sends them anyway.</summary>
+    private static Task<IReadOnlyList<PlannedProvider>> CheckStoredSecretsAsync(ReconcileSession session, ArrClient client, ProviderKind kind,
+        IReadOnlyList<PlannedProvider> planned, InstancePlanBuilder plan, CancellationToken cancellationToken) =>
+        session.Options.RotateSecrets
+            ? Task.FromResult(planned)
+            : StaleSecrets.CheckAsync(client, kind, planned, plan, session.Relay.Host, cancellationToken);
+
     /// <summary>Turns a provider plan into a change: secrets masked, tag ids shown as labels, the send step attached.</summary>
-    private static ReconcileChange ToChange(InstanceSession target, ProviderPlan planned, ProviderSettings settings, ConfigOrigin origin, int stage, string? dependsOn,
-        bool forceSave, ArrClient client)
+    private static ReconcileChange ToChange(InstanceSession target, PlannedProvider provider, int stage, bool forceSave, ArrClient client)
     {
+        var (settings, planned, origin, dependsOn) = provider;
         var shown = planned.Changes.Select(c => Shown(target, c, settings)).ToList();
         if (planned.Action == ChangeAction.Create)
         {
@@ -252,7 +262,7 @@ internal static class ArrPlanner
         InstancePlanBuilder plan, CancellationToken cancellationToken)
     {
         var matched = new HashSet<int>();
-        var anyChange = false;
+        var planned = new List<PlannedProvider>();
         foreach (var spec in target.Config.Applications)
         {
             try
@@ -262,15 +272,20 @@ internal static class ArrPlanner
                 if (spec.Name is null && !live.Any(r => SameName(r.Name, settings.Name))
                     && live.FirstOrDefault(r => SameImplementation(r, settings) && sameTarget(r)) is { } adopted)
                     settings = Renamed(settings, adopted.Name);
-                var planned = await ProviderPlanner.PlanAsync(client, live, settings, session.Options.RotateSecrets, cancellationToken, sameTarget).ConfigureAwait(false);
-                if (planned.Current is not null) matched.Add(planned.Current.Id);
-                anyChange |= planned.Action != ChangeAction.NoChange;
-                plan.Add(ToChange(target, planned, settings, spec.Origin, ApplicationStage, dependsOn, session.Options.ForceSave, client));
+                var provider = await ProviderPlanner.PlanAsync(client, live, settings, session.Options.RotateSecrets, cancellationToken, sameTarget).ConfigureAwait(false);
+                if (provider.Current is not null) matched.Add(provider.Current.Id);
+                planned.Add(new PlannedProvider(settings, provider, spec.Origin, dependsOn));
             }
             catch (StarrException ex)
             {
                 plan.Problem(ex, StarrResourceType.ProwlarrApplication, spec.Name ?? spec.App ?? "?", spec.Origin);
             }
+        }
+        var anyChange = false;
+        foreach (var provider in await CheckStoredSecretsAsync(session, client, ProviderKind.Application, planned, plan, cancellationToken).ConfigureAwait(false))
+        {
+            anyChange |= provider.Plan.Action != ChangeAction.NoChange;
+            plan.Add(ToChange(target, provider, ApplicationStage, session.Options.ForceSave, client));
         }
         if (target.Config.DeleteUnmanaged.Applications)
         {
@@ -331,7 +346,7 @@ internal static class ArrPlanner
             {
                 var saved = context.Outcomes.Any(o => o.Status == ChangeStatus.Applied && o.Change.ResourceType == StarrResourceType.ProwlarrApplication
                                                        && string.Equals(o.Change.Instance, target.Name, StringComparison.OrdinalIgnoreCase));
-                if (!saved) throw new ChangeSkippedException("no application was saved");
+                if (!saved) throw new ChangeSkippedException("no application was saved", nothingToDo: true);
                 if (session.Options.IndexerSyncTimeout is { } timeout) await client.SyncIndexersAsync(timeout, token).ConfigureAwait(false);
                 else await client.RunCommandAsync(ProwlarrClient.IndexerSyncCommand, new JsonObject { ["forceSync"] = true }, null, token).ConfigureAwait(false);
             },

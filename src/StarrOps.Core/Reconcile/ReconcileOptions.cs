@@ -14,7 +14,10 @@ public sealed record ReconcileOptions
     /// <summary>Pause between readiness probes.</summary>
     public TimeSpan ReadyPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Send secrets even where the app masks the stored value (a masked value can't be compared, so it counts as unchanged otherwise).</summary>
+    /// <summary>
+    /// Send secrets even where the app masks the stored value. Without it a masked value counts as unchanged unless the
+    /// app's own test (testall) rejects it, see <see cref="StaleSecrets"/>.
+    /// </summary>
     public bool RotateSecrets { get; init; }
 
     /// <summary>Save providers even when the app's test reports warnings (not failures).</summary>

@@ -70,6 +70,6 @@ internal sealed class InstancePlanBuilder(string instance)
             Origin = origin.ToString(),
             ErrorId = ex.ErrorId,
             Category = ex.Category,
-            Failures = (ex as StarrApiException)?.Failures ?? [],
+            Failures = ex switch { StarrApiException api => api.Failures, StarrProviderTestException test => test.Failures, _ => [] },
         });
 }

@@ -10,10 +10,12 @@ public enum ChangeStatus
 {
     Applied,
     Failed,
-    /// <summary>Not attempted: something it needs failed first (its app is down, its tag was not created) or it had nothing to do.</summary>
+    /// <summary>Not attempted because something it needs failed first (its app is down, its tag was not created): the run fails.</summary>
     Skipped,
     /// <summary>ShouldProcess said no (-WhatIf, or -Confirm answered No).</summary>
     NotApproved,
+    /// <summary>Had nothing to do after all (the indexer sync when no application was saved).</summary>
+    NotNeeded,
 }
 
 /// <summary>What happened to one planned change.</summary>
@@ -25,6 +27,8 @@ public sealed record ChangeOutcome(ReconcileChange Change, ChangeStatus Status)
     public ChangeAction Action => Change.Action;
     /// <summary>Why it failed or was skipped (no secrets).</summary>
     public string? Error { get; init; }
+    /// <summary>Why it was skipped, in a few words for the log line ("sonarr unreachable", "not approved").</summary>
+    public string? Reason { get; init; }
     public string? ErrorId { get; init; }
     /// <summary>The API's validation failures, field by field, when it answered 400.</summary>
     public IReadOnlyList<StarrValidationFailure> Failures { get; init; } = [];
@@ -41,6 +45,8 @@ public enum InstanceOutcome
     Failed,
     /// <summary>The readiness probe did not succeed within the wait.</summary>
     NotReady,
+    /// <summary>Changes were skipped because something they need failed (their app is down); the rest was applied.</summary>
+    Incomplete,
 }
 
 public sealed record InstanceResult(string Name, ServiceKind Kind, InstanceOutcome Status, string Message)
@@ -49,6 +55,8 @@ public sealed record InstanceResult(string Name, ServiceKind Kind, InstanceOutco
     public int Updated { get; init; }
     public int Deleted { get; init; }
     public int Failed { get; init; }
+    /// <summary>Changes skipped because something they need failed.</summary>
+    public int Skipped { get; init; }
 
     /// <summary>The log line: "sonarr: Already configured".</summary>
     public override string ToString() => $"{Name}: {Message}";
@@ -72,6 +80,7 @@ public sealed class ReconcileResult
         Updated = counted.Count(o => o.Action == ChangeAction.Update);
         Deleted = counted.Count(o => o.Action == ChangeAction.Delete);
         FailedChanges = outcomes.Count(o => o.Status == ChangeStatus.Failed);
+        SkippedChanges = outcomes.Count(o => o.Status == ChangeStatus.Skipped);
         NotApplied = outcomes.Count(o => o.Status == ChangeStatus.NotApproved);
     }
 
@@ -85,13 +94,15 @@ public sealed class ReconcileResult
     public int Updated { get; }
     public int Deleted { get; }
     public int FailedChanges { get; }
+    /// <summary>Approved changes not attempted because something they need failed.</summary>
+    public int SkippedChanges { get; }
     /// <summary>Changes ShouldProcess did not approve.</summary>
     public int NotApplied { get; }
 
-    /// <summary>True when every instance was read and every approved change was applied.</summary>
-    public bool Succeeded => Problems.Count == 0 && FailedChanges == 0;
+    /// <summary>True when every instance was read and every approved change was applied (none skipped for a failure).</summary>
+    public bool Succeeded => Problems.Count == 0 && FailedChanges == 0 && SkippedChanges == 0;
 
-    /// <summary>The instances that failed or were not ready.</summary>
+    /// <summary>The instances that failed or were not ready (an Incomplete one only waited for them).</summary>
     public IReadOnlyList<InstanceResult> FailedInstances => Instances.Where(i => i.Status is InstanceOutcome.Failed or InstanceOutcome.NotReady).ToList();
 
     /// <summary>"Configuration complete: 3 created, 1 updated, 0 deleted", or what failed.</summary>
@@ -100,11 +111,12 @@ public sealed class ReconcileResult
         get
         {
             var counts = $"{Created} created, {Updated} updated, {Deleted} deleted";
-            var pending = NotApplied > 0 ? $"; {NotApplied} {(NotApplied == 1 ? "change" : "changes")} not applied" : "";
+            var pending = NotApplied > 0 ? $"; {NotApplied} skipped (not approved)" : "";
             if (Succeeded) return $"Configuration complete: {counts}{pending}";
             var failed = FailedInstances.Select(i => i.Name).ToList();
             var failures = FailedChanges + Problems.Count;
-            return $"Configuration failed for {string.Join(", ", failed)}: {counts}, {failures} failed{pending}";
+            var skipped = SkippedChanges > 0 ? $", {SkippedChanges} skipped" : "";
+            return $"Configuration failed for {string.Join(", ", failed)}: {counts}, {failures} failed{skipped}{pending}";
         }
     }
 
@@ -127,6 +139,7 @@ public sealed class ReconcileResult
             ["updated"] = Updated,
             ["deleted"] = Deleted,
             ["failed"] = FailedChanges + Problems.Count,
+            ["skipped"] = SkippedChanges,
             ["notApplied"] = NotApplied,
             ["instances"] = new JsonArray(Instances.Select(i => (JsonNode)new JsonObject
             {
@@ -138,6 +151,7 @@ public sealed class ReconcileResult
                 ["updated"] = i.Updated,
                 ["deleted"] = i.Deleted,
                 ["failed"] = i.Failed,
+                ["skipped"] = i.Skipped,
             }).ToArray()),
             ["changes"] = new JsonArray(Outcomes.Select(o => (JsonNode)new JsonObject
             {
@@ -148,6 +162,7 @@ public sealed class ReconcileResult
                 ["status"] = o.Status.ToString(),
                 ["origin"] = o.Change.Origin,
                 ["error"] = o.Error,
+                ["reason"] = o.Reason,
                 ["errorId"] = o.ErrorId,
                 ["failures"] = Failures(o.Failures),
                 ["fields"] = new JsonArray(o.Change.Changes.Select(c => (JsonNode)new JsonObject
@@ -208,9 +223,14 @@ public sealed class ReconcileResult
             var updated = applied.Count(o => o.Action == ChangeAction.Update);
             var deleted = applied.Count(o => o.Action == ChangeAction.Delete);
             var failed = mine.Where(o => o.Status == ChangeStatus.Failed).ToList();
+            var skipped = mine.Where(o => o.Status == ChangeStatus.Skipped).ToList();
             var notApproved = mine.Count(o => o.Status == ChangeStatus.NotApproved);
             var synced = mine.Any(o => o.ResourceType == StarrResourceType.IndexerSync && o.Status == ChangeStatus.Applied);
             var counts = $"{created} created, {updated} updated, {deleted} deleted{(synced ? "; indexers synced" : "")}";
+            // "1 skipped (sonarr unreachable)": said on every line that has skips, so a log never calls skipped work configured.
+            var skips = skipped.Count == 0 ? ""
+                : $"{skipped.Count} skipped ({string.Join("; ", skipped.Select(o => o.Reason ?? o.Error ?? "skipped").Distinct(StringComparer.Ordinal))})";
+            var notApplied = notApproved == 0 ? "" : $"{notApproved} skipped (not approved)";
 
             InstanceOutcome status;
             string message;
@@ -224,17 +244,22 @@ public sealed class ReconcileResult
                 status = InstanceOutcome.Failed;
                 var reasons = problems.Select(p => Strip(p.Message, planned.Name))
                     .Concat(failed.Select(o => $"{o.ResourceType.Describe()} '{o.Name}': {Strip(o.Error ?? "failed", planned.Name)}"));
-                message = $"{counts}; FAILED: {string.Join("; ", reasons)}";
+                message = string.Join("; ", new[] { counts, skips, $"FAILED: {string.Join("; ", reasons)}" }.Where(p => p.Length > 0));
+            }
+            else if (skipped.Count > 0)
+            {
+                status = InstanceOutcome.Incomplete;
+                message = string.Join("; ", new[] { applied.Count > 0 || synced ? counts : "", skips, notApplied }.Where(p => p.Length > 0));
             }
             else if (applied.Count > 0 || synced)
             {
                 status = InstanceOutcome.Changed;
-                message = counts + (notApproved > 0 ? $"; {notApproved} not applied" : "");
+                message = counts + (notApproved > 0 ? $"; {notApplied}" : "");
             }
             else if (notApproved > 0)
             {
                 status = InstanceOutcome.NotApplied;
-                message = $"{notApproved} {(notApproved == 1 ? "change" : "changes")} not applied";
+                message = notApplied;
             }
             else
             {
@@ -247,6 +272,7 @@ public sealed class ReconcileResult
                 Updated = updated,
                 Deleted = deleted,
                 Failed = failed.Count + problems.Count,
+                Skipped = skipped.Count,
             });
         }
         return new ReconcileResult(instances, outcomes, plan.Problems, duration);

@@ -52,7 +52,7 @@ internal sealed class ReconcileSession : IDisposable
 internal sealed class InstanceSession(StarrInstance instance, InstanceConfig config) : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
-    private volatile string? _unavailable;
+    private string? _unavailable;
 
     public StarrInstance Instance { get; } = instance;
     public InstanceConfig Config { get; } = config;
@@ -71,7 +71,20 @@ internal sealed class InstanceSession(StarrInstance instance, InstanceConfig con
 
     public string? UnavailableReason => _unavailable;
 
-    public void MarkUnavailable(string reason) => _unavailable ??= reason;
+    /// <summary>Two or three words for log lines: "unreachable", "not ready", "unavailable".</summary>
+    public string UnavailableSummary { get; private set; } = "unavailable";
+
+    public void MarkUnavailable(string reason, Exception? cause = null)
+    {
+        if (Interlocked.CompareExchange(ref _unavailable, reason, null) is not null) return;
+        UnavailableSummary = cause switch
+        {
+            StarrConnectionException => "unreachable",
+            StarrApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized } => "rejected the API key",
+            TimeoutException => "not ready",
+            _ => "unavailable",
+        };
+    }
 
     public T Own<T>(T disposable) where T : IDisposable
     {
@@ -107,8 +120,14 @@ internal sealed class ApplyContext(ReconcileSession session, InstanceSession ins
     public IReadOnlyCollection<ChangeOutcome> Outcomes { get; } = outcomes;
 }
 
-/// <summary>Thrown by a change's Execute when it has nothing to do after all (its precondition did not happen).</summary>
-internal sealed class ChangeSkippedException(string reason) : Exception(reason);
+/// <summary>
+/// Thrown by a change's Execute when it can't or needn't run after all: something it needs failed first (a tag was not
+/// created), or, with <paramref name="nothingToDo"/>, its precondition did not happen (no application was saved).
+/// </summary>
+internal sealed class ChangeSkippedException(string reason, bool nothingToDo = false) : Exception(reason)
+{
+    public bool NothingToDo { get; } = nothingToDo;
+}
 
 /// <summary>A service answered, but could not reach the app it was being connected to (Bazarr → Sonarr, Jellyseerr → Jellyfin).</summary>
 public sealed class StarrDependencyException(string message, Exception? inner = null) : StarrException(message, inner)

@@ -65,7 +65,7 @@ public sealed class Reconciler
         foreach (var change in plan.PendingChanges)
         {
             if (_host.ShouldProcess(SecretRegistry.Redact(change.Target), SecretRegistry.Redact(change.Operation))) approved.Add(change);
-            else outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.NotApproved));
+            else outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.NotApproved) { Reason = "not approved" });
         }
 
         try
@@ -83,8 +83,8 @@ public sealed class Reconciler
         for (var i = 0; i < plan.Changes.Count; i++) order[plan.Changes[i]] = i;
         var sorted = outcomes.OrderBy(o => order.TryGetValue(o.Change, out var i) ? i : int.MaxValue).ToList();
         var result = ReconcileResult.Build(plan, sorted, plan.Duration + stopwatch.Elapsed);
-        foreach (var outcome in sorted.Where(o => o.Status is ChangeStatus.Failed))
-            _host.WriteWarning($"{outcome.Change.Target}: {outcome.Error}");
+        foreach (var outcome in sorted.Where(o => o.Status is ChangeStatus.Failed or ChangeStatus.Skipped))
+            _host.WriteWarning($"{outcome.Change.Target}: {(outcome.Status == ChangeStatus.Skipped ? "skipped: " : "")}{outcome.Error}");
         return result;
     }
 
@@ -107,7 +107,7 @@ public sealed class Reconciler
             if (_options.WaitForReady is { } wait && !await WaitUntilReadyAsync(session, target, wait, cancellationToken).ConfigureAwait(false))
             {
                 var reason = $"{target.Name} ({target.Instance.Kind}) at {target.Instance.Url} did not become ready within {wait.TotalSeconds:0.#} s.";
-                target.MarkUnavailable(reason);
+                target.MarkUnavailable(reason, new TimeoutException(reason));
                 builder.Status = new PlannedInstance(target.Name, target.Instance.Kind) { Available = false, NotReady = true, Error = reason };
                 builder.Problems.Add(new ReconcileProblem(target.Name, reason) { InstanceUnavailable = true, NotReady = true, ErrorId = "StarrNotReady", Category = StarrErrorCategory.OperationTimeout });
                 return builder;
@@ -124,7 +124,7 @@ public sealed class Reconciler
         {
             // The instance could not be read at all: it gets no changes, the others carry on.
             var message = SecretRegistry.Redact(ex.Message);
-            target.MarkUnavailable(message);
+            target.MarkUnavailable(message, ex);
             builder.Changes.Clear();
             builder.Status = new PlannedInstance(target.Name, target.Instance.Kind) { Available = false, Error = message };
             builder.Problems.Add(new ReconcileProblem(target.Name, message.StartsWith(target.Name, StringComparison.OrdinalIgnoreCase) ? message : $"{target.Name}: {message}")
@@ -181,14 +181,14 @@ public sealed class Reconciler
         foreach (var change in changes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (change.DependsOn is { } dependency && session.UnavailableReason(dependency) is { } dependencyDown)
+            if (change.DependsOn is { } dependency && session.TryGet(dependency, out var needed) && needed.UnavailableReason is { } dependencyDown)
             {
-                outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Skipped) { Error = $"{dependency} is unavailable: {dependencyDown}" });
+                outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Skipped) { Error = $"{dependency} is unavailable: {dependencyDown}", Reason = $"{needed.Name} {needed.UnavailableSummary}" });
                 continue;
             }
             if (target.UnavailableReason is { } down)
             {
-                outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Skipped) { Error = $"{target.Name} became unavailable: {down}" });
+                outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Skipped) { Error = $"{target.Name} became unavailable: {down}", Reason = $"{target.Name} {target.UnavailableSummary}" });
                 continue;
             }
             try
@@ -203,12 +203,12 @@ public sealed class Reconciler
             }
             catch (ChangeSkippedException skipped)
             {
-                outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Skipped) { Error = skipped.Message });
-                host.WriteVerbose($"{change.Description}: skipped ({skipped.Message})");
+                outcomes.Enqueue(new ChangeOutcome(change, skipped.NothingToDo ? ChangeStatus.NotNeeded : ChangeStatus.Skipped) { Error = skipped.Message, Reason = skipped.Message });
+                host.WriteVerbose($"{change.Description}: {(skipped.NothingToDo ? "not needed" : "skipped")} ({skipped.Message})");
             }
             catch (StarrException ex)
             {
-                if (ex is StarrConnectionException) target.MarkUnavailable(SecretRegistry.Redact(ex.Message));
+                if (ex is StarrConnectionException) target.MarkUnavailable(SecretRegistry.Redact(ex.Message), ex);
                 outcomes.Enqueue(new ChangeOutcome(change, ChangeStatus.Failed)
                 {
                     Error = SecretRegistry.Redact(ex.Message),

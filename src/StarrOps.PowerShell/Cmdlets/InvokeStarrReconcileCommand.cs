@@ -57,7 +57,7 @@ public sealed class InvokeStarrReconcileCommand : ReconcileCmdlet
         if (OutputFormat == "Json") WriteObject(result.ToJson());
         else foreach (var line in result.Lines) WriteLog(line);
         WriteMetrics(result);
-        WriteFailures(result.Problems, result.Outcomes.Where(o => o.Status == ChangeStatus.Failed));
+        WriteFailures(result.Problems, result.Outcomes.Where(o => o.Status is ChangeStatus.Failed or ChangeStatus.Skipped));
         if (PassThru) WriteObject(result);
     }
 

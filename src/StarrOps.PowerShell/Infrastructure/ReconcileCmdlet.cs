@@ -38,7 +38,7 @@ public abstract class ReconcileCmdlet : StarrCmdlet
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
 
-    /// <summary>Send declared secrets again even though the apps show them masked (after rotating a key or password).</summary>
+    /// <summary>Send every declared secret again without first asking the apps whether the stored one still works.</summary>
     [Parameter]
     public SwitchParameter RotateSecrets { get; set; }
 
@@ -70,14 +70,18 @@ public abstract class ReconcileCmdlet : StarrCmdlet
     protected void WriteLog(string line) =>
         WriteInformation(new HostInformationMessage { Message = SecretRegistry.Redact(line) }, ["PSHOST", "StarrOps"]);
 
-    /// <summary>One error record per failed instance or change, so that `pwsh -c` exits non-zero and runbooks can catch each.</summary>
+    /// <summary>One error record per failed instance or change (skipped ones included), so that `pwsh -c` exits non-zero and runbooks can catch each.</summary>
     protected void WriteFailures(IEnumerable<ReconcileProblem> problems, IEnumerable<ChangeOutcome> failedChanges)
     {
         foreach (var problem in problems)
             WriteError(new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact(problem.Message)), problem.ErrorId ?? "StarrReconcileFailed",
                 ErrorMapper.ToCategory(problem.Category), problem.Instance));
         foreach (var outcome in failedChanges)
-            WriteError(new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact($"{outcome.Change.Target}: {outcome.Error}")),
-                outcome.ErrorId ?? "StarrReconcileChangeFailed", ErrorCategory.WriteError, outcome.Instance));
+        {
+            var skipped = outcome.Status == ChangeStatus.Skipped;
+            WriteError(new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact($"{outcome.Change.Target}: {(skipped ? "skipped: " : "")}{outcome.Error}")),
+                outcome.ErrorId ?? (skipped ? "StarrReconcileChangeSkipped" : "StarrReconcileChangeFailed"),
+                skipped ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, outcome.Instance));
+        }
     }
 }

@@ -219,6 +219,32 @@ public sealed class ProviderResourceTests
     }
 
     [Fact]
+    public async Task A_download_client_whose_login_changed_fails_create_and_testall_on_Username()
+    {
+        await using var sonarr = await EmulatedArr.StartSonarrAsync();
+        sonarr.Network.RequireLogin("qbittorrent", 8080, "admin", "right-password");
+        using var client = new EmulatorClient(sonarr);
+        var body = await ProviderJson.FromSchemaAsync(client, "/api/v3", "downloadclient", "QBittorrent", "qBittorrent", QBittorrent("qbittorrent", 8080, password: "wrong-password"));
+        body["enable"] = true;
+
+        var rejected = await client.PostAsync("/api/v3/downloadclient", body);
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.Status);
+        Assert.Equal(("Username", "Authentication Failure"), ((string?)rejected.Array.Single()!["propertyName"], (string?)rejected.Array.Single()!["errorMessage"]));
+
+        ProviderFieldSet(body, "password", "right-password");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v3/downloadclient", body)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v3/downloadclient/testall", null)).Status);
+
+        sonarr.Network.RequireLogin("qbittorrent", 8080, "admin", "changed-in-qbittorrent");
+        var stale = await client.PostAsync("/api/v3/downloadclient/testall", null);
+        Assert.Equal(HttpStatusCode.BadRequest, stale.Status);
+        var result = stale.Array.Single()!;
+        Assert.Equal((1, false), ((int)result["id"]!, (bool)result["isValid"]!));
+        Assert.Equal("Username", (string?)result["validationFailures"]![0]!["propertyName"]);
+        Assert.Equal("right-password", (string?)ProviderJson.Field(sonarr.Resource("downloadclient", 1)!, "password")); // testall saves nothing
+    }
+
+    [Fact]
     public async Task Refused_loopback_port_fails_the_live_test()
     {
         int closedPort;

@@ -200,4 +200,40 @@ public sealed class ProwlarrTests
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("AppProfileId", (string?)reply.Array[0]!["propertyName"]);
     }
+    [Fact]
+    public async Task A_stale_application_key_fails_testall_and_test_in_the_real_shapes_and_saves_nothing()
+    {
+        await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Lidarr = [], Jellyseerr = false, Jellyfin = false, Gluetun = false });
+        using var prowlarr = new EmulatorClient(stack.Prowlarr);
+        foreach (var app in new[] { stack.Sonarr, stack.Radarr })
+        {
+            var body = await ApplicationAsync(prowlarr, app.AppName, app.AppName, app.BaseAddress, app.ApiKey, stack.Prowlarr.BaseAddress);
+            Assert.Equal(HttpStatusCode.Created, (await prowlarr.PostAsync("/api/v1/applications", body)).Status);
+        }
+        var healthy = await prowlarr.PostAsync("/api/v1/applications/testall", null);
+        Assert.Equal(HttpStatusCode.OK, healthy.Status);
+        Assert.All(healthy.Json.AsArray(), r => Assert.True((bool)r!["isValid"]!));
+
+        stack.Sonarr.RegenerateApiKey();
+        stack.Prowlarr.Requests.Clear();
+        var stale = await prowlarr.PostAsync("/api/v1/applications/testall", null);
+
+        // Recorded on a real Prowlarr: [{"id":1,"isValid":false,"validationFailures":[{"propertyName":"ApiKey","errorMessage":"API Key is invalid","severity":"error"}]},{"id":2,"isValid":true,…}]
+        Assert.Equal(HttpStatusCode.BadRequest, stale.Status);
+        var results = stale.Json.AsArray().Select(r => r!.AsObject()).ToList();
+        var sonarr = Assert.Single(results, r => (int)r["id"]! == 1);
+        Assert.False((bool)sonarr["isValid"]!);
+        var failure = Assert.Single(sonarr["validationFailures"]!.AsArray())!;
+        Assert.Equal(("ApiKey", "API Key is invalid", "error"), ((string?)failure["propertyName"], (string?)failure["errorMessage"], (string?)failure["severity"]));
+        Assert.True((bool)results.Single(r => (int)r["id"]! == 2)["isValid"]!);
+
+        // POST /test with the application as fetched (key masked) tests the stored key too.
+        var fetched = (await prowlarr.GetAsync("/api/v1/applications/1")).Object;
+        Assert.Equal("********", (string?)ProviderJson.Field(fetched, "apiKey"));
+        var single = await prowlarr.PostAsync("/api/v1/applications/test", fetched);
+        Assert.Equal(HttpStatusCode.BadRequest, single.Status);
+        Assert.Equal("ApiKey", (string?)single.Json.AsArray().Single()!["propertyName"]);
+        Assert.Empty(stack.Prowlarr.Requests.Writes);
+        Assert.Equal(2, stack.Prowlarr.Requests.Tests.Count);
+    }
 }

@@ -144,6 +144,25 @@ public sealed class ReconcileServicesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Bazarr_change_waiting_for_Sonarr_that_is_down_is_reported_skipped_never_already_configured()
+    {
+        await _stack.Sonarr.StopAsync(); // Bazarr's Sonarr connection needs Sonarr
+
+        var result = await new Reconciler(new RecordingHost()).RunAsync(Load());
+
+        Assert.False(result.Succeeded); // the CronJob exits non-zero: work it should have done was not done
+        Assert.False(_bazarr.Settings["general"]!["use_sonarr"]!.GetValue<bool>());
+        var bazarr = result.Instances.Single(i => i.Name == "bazarr");
+        Assert.Equal((InstanceOutcome.Incomplete, 1), (bazarr.Status, bazarr.Skipped));
+        Assert.StartsWith("bazarr: ", bazarr.ToString());
+        Assert.Contains("1 skipped (sonarr unreachable)", bazarr.ToString());
+        Assert.DoesNotContain(result.Lines, l => l.StartsWith("bazarr:", StringComparison.Ordinal) && l.Contains("Already configured"));
+        var skipped = Assert.Single(result.Outcomes, o => o is { Status: ChangeStatus.Skipped, Instance: "bazarr" });
+        Assert.Equal(StarrResourceType.BazarrSonarr, skipped.ResourceType);
+        Assert.Contains("jellyseerr: ", result.Lines.Single(l => l.Contains("1 skipped (sonarr unreachable)") && l.StartsWith("jellyseerr", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Export_covers_Jellyseerr_and_Bazarr_and_reimports_to_an_empty_plan()
     {
         Assert.True((await new Reconciler(new RecordingHost()).RunAsync(Load())).Succeeded);

@@ -84,12 +84,13 @@ public sealed class ReconcileStackTests : IAsyncLifetime
         foreach (var server in Arrs)
         {
             Assert.Empty(server.Requests.Writes);
-            Assert.Equal(0, server.Requests.All.Count(r => r.Path.Contains("/schema", StringComparison.OrdinalIgnoreCase)));
-            var perPath = server.Requests.All.GroupBy(r => r.Path, StringComparer.OrdinalIgnoreCase).ToList();
-            Assert.All(perPath, g => Assert.True(g.Count() == 1, $"{server.Name}: {g.Count()} × GET {g.Key}"));
+            var sent = server.Requests.FromStarrOps; // not Prowlarr's own application test, which reads each app's schema
+            Assert.Equal(0, sent.Count(r => r.Path.Contains("/schema", StringComparison.OrdinalIgnoreCase)));
+            var perPath = sent.GroupBy(r => r.Path, StringComparer.OrdinalIgnoreCase).ToList();
+            Assert.All(perPath, g => Assert.True(g.Count() == 1, $"{server.Name}: {g.Count()} × {g.Key}"));
         }
-        Assert.Equal(2, _stack.Sonarr.Requests.Count("GET")); // rootfolder and downloadclient: nothing else is managed
-        Assert.Equal(1, _stack.Prowlarr.Requests.Count("GET")); // applications
+        Assert.Equal(2, _stack.Sonarr.Requests.FromStarrOps.Count(r => r.Method == "GET")); // rootfolder and downloadclient: nothing else is managed
+        Assert.Equal(1, _stack.Prowlarr.Requests.FromStarrOps.Count(r => r.Method == "GET")); // applications
     }
 
     [Fact]
@@ -175,6 +176,7 @@ public sealed class ReconcileStackTests : IAsyncLifetime
         var skipped = Assert.Single(result.Outcomes, o => o.Status == ChangeStatus.Skipped && o.ResourceType == StarrResourceType.ProwlarrApplication);
         Assert.Equal("Radarr", skipped.Name);
         Assert.Contains("radarr is unavailable", skipped.Error);
+        Assert.Contains("prowlarr: 2 created, 0 updated, 0 deleted; indexers synced; 1 skipped (radarr unreachable)", result.Lines);
         Assert.Equal(["Lidarr", "Sonarr"], _stack.Prowlarr.Resources("applications").Select(a => a.GetString("name")).Order());
         using var json = JsonDocument.Parse(result.ToJson());
         Assert.False(json.RootElement.GetProperty("succeeded").GetBoolean());

@@ -39,6 +39,7 @@ public abstract partial class EmulatedArr : EmulatedServer
     private readonly Dictionary<int, CommandState> _commands = [];
     private readonly List<JsonObject> _backups = [];
     private readonly List<InjectedFailure> _injectedFailures = [];
+    private readonly HashSet<int> _failingIndexers = [];
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
     private readonly string? _instanceName;
     private JsonObject? _hostConfig;
@@ -168,6 +169,28 @@ public abstract partial class EmulatedArr : EmulatedServer
         var item = new JsonObject { ["source"] = source, ["type"] = type, ["message"] = message };
         if (wikiUrl is not null) item["wikiUrl"] = wikiUrl;
         lock (_gate) _health.Add(item);
+    }
+
+    /// <summary>
+    /// Puts an indexer in the back-off the apps keep after failed queries (GET /indexerstatus lists it with disabledTill), as
+    /// after its site started rejecting the stored API key.
+    /// </summary>
+    public void MarkIndexerFailing(int indexerId)
+    {
+        lock (_gate) _failingIndexers.Add(indexerId);
+    }
+
+    private JsonArray IndexerStatus()
+    {
+        lock (_gate)
+            return new JsonArray(_failingIndexers.Order().Select((id, i) => (JsonNode)new JsonObject
+            {
+                ["indexerId"] = id,
+                ["disabledTill"] = JsonHttp.Iso(DateTimeOffset.UtcNow.AddMinutes(15)),
+                ["mostRecentFailure"] = JsonHttp.Iso(DateTimeOffset.UtcNow.AddMinutes(-1)),
+                ["initialFailure"] = JsonHttp.Iso(DateTimeOffset.UtcNow.AddHours(-2)),
+                ["id"] = i + 1,
+            }).ToArray());
     }
 
     public void ClearHealthChecks()
@@ -388,6 +411,7 @@ public abstract partial class EmulatedArr : EmulatedServer
         Map(endpoints, "GET", "/ping", context => context.WriteJsonAsync(200, new JsonObject { ["status"] = "OK" }));
         Map(endpoints, "GET", $"{api}/system/status", context => context.WriteJsonAsync(200, SystemStatus()));
         Map(endpoints, "GET", $"{api}/health", context => context.WriteJsonAsync(200, new JsonArray(HealthChecks.Select(h => (JsonNode)h).ToArray())));
+        Map(endpoints, "GET", $"{api}/indexerstatus", context => context.WriteJsonAsync(200, IndexerStatus()));
         Map(endpoints, "POST", $"{api}/system/restart", context => context.WriteJsonAsync(200, new JsonObject { ["restarting"] = true }));
         Map(endpoints, "GET", $"{api}/system/backup", context => context.WriteJsonAsync(200, new JsonArray(Backups.Select(b => (JsonNode)b).ToArray())));
         Map(endpoints, "DELETE", $"{api}/system/backup/{{id:int}}", DeleteBackupAsync);

@@ -57,6 +57,13 @@ public sealed class EmulatedProwlarr : EmulatedArr
         ProviderKind.Indexer(AppName, "V1", "prowlarr/indexer/schema.json", new Dictionary<string, EnumSpec> { ["privacy"] = EnumSpec.IndexerPrivacy }),
         ProviderKind.DownloadClient(AppName, "V1", "prowlarr/downloadclient/schema.json"),
         ProviderKind.Notification(AppName, "V1", "prowlarr/notification/schema.json"),
+        new ProviderKind
+        {
+            Resource = "indexerproxy",
+            SchemaFixture = "prowlarr/indexerproxy/schema.json",
+            ResourceClrType = "Prowlarr.Api.V1.IndexerProxies.IndexerProxyResource",
+            DefinitionName = "IndexerProxyDefinition",
+        },
     ];
 
     private protected override IEnumerable<ValidationFailure> ResourceRules(ProviderKind kind, JsonObject body)
@@ -94,6 +101,9 @@ public sealed class EmulatedProwlarr : EmulatedArr
         if (definition.ContainsKey("sortName"))
             definition["sortName"] = new string((definition.GetString("name") ?? "").ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray())
                 .Replace("  ", " ", StringComparison.Ordinal).Trim();
+        // Prowlarr reads a Newznab/Torznab feed's t=caps when the indexer is saved; the emulated feed hands them over directly.
+        if (Uri.TryCreate(baseUrl, UriKind.Absolute, out var feedUrl) && Network.FindServer(feedUrl.IdnHost, feedUrl.Port) is EmulatedTorznabFeed feed)
+            definition["capabilities"] = feed.Capabilities();
         if (definition.ContainsKey("added"))
             definition["added"] = existing?.GetString("added") is { } added && !added.StartsWith("0001", StringComparison.Ordinal) ? added : JsonHttp.Iso(DateTimeOffset.UtcNow);
     }
@@ -101,9 +111,41 @@ public sealed class EmulatedProwlarr : EmulatedArr
     private protected override async Task<ProviderTestResult> TestProviderAsync(ProviderKind kind, JsonObject definition, CancellationToken cancellationToken)
     {
         var result = await base.TestProviderAsync(kind, definition, cancellationToken).ConfigureAwait(false);
-        if (kind.Resource != "applications" || result.ExceptionMessage is not null) return result;
-        var failure = await TestApplicationAsync(definition, cancellationToken).ConfigureAwait(false);
+        if (result.ExceptionMessage is not null || result.Failures.Count > 0) return result;
+        var failure = kind.Resource switch
+        {
+            "applications" => await TestApplicationAsync(definition, cancellationToken).ConfigureAwait(false),
+            "indexer" => await TestFeedQueryAsync(definition, cancellationToken).ConfigureAwait(false),
+            _ => null,
+        };
         return failure is null ? result : result with { Failures = [failure, .. result.Failures] };
+    }
+
+    /// <summary>
+    /// IndexerBase.TestConnection for a Newznab/Torznab indexer whose baseUrl is an <see cref="EmulatedTorznabFeed"/>: a search
+    /// must return releases ("Query successful, but no results…" otherwise); error 100 → ApiKey "Invalid API Key". Other
+    /// targets are only checked for reachability (the base class).
+    /// </summary>
+    private async Task<ValidationFailure?> TestFeedQueryAsync(JsonObject indexer, CancellationToken cancellationToken)
+    {
+        if (indexer.GetString("implementation") is not ("Torznab" or "Newznab")
+            || !Uri.TryCreate(FieldText(indexer, "baseUrl"), UriKind.Absolute, out var baseUrl)
+            || Network.FindServer(baseUrl.IdnHost, baseUrl.Port) is not EmulatedTorznabFeed) return null;
+        var apiPath = FieldText(indexer, "apiPath");
+        var url = $"{baseUrl.AbsoluteUri.TrimEnd('/')}/{(apiPath.Length == 0 ? "api" : apiPath.TrimStart('/'))}?t=search&extended=1&apikey={Uri.EscapeDataString(FieldText(indexer, "apiKey"))}";
+        string body;
+        try
+        {
+            body = await Network.Http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            return ValidationFailure.Test("", $"Unable to connect to indexer: {ex.Message}. Check the log surrounding this error for details");
+        }
+        if (body.Contains("<error code=\"100\"", StringComparison.Ordinal)) return ValidationFailure.Test("ApiKey", "Invalid API Key");
+        return body.Contains("<item>", StringComparison.Ordinal)
+            ? null
+            : ValidationFailure.Test("", "Query successful, but no results were returned from your indexer. This may be an issue with the indexer or your indexer category settings.");
     }
 
     /// <summary>

@@ -155,6 +155,14 @@ public abstract class ArrClient : IDisposable
         await Http.SendJsonAsync(HttpMethod.Delete, Api($"{kind.Path()}/{id}"), null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Ids of the indexers the app is backing off from after failed queries (GET /indexerstatus).</summary>
+    public async Task<IReadOnlySet<int>> GetFailingIndexerIdsAsync(CancellationToken cancellationToken)
+    {
+        var list = await Http.GetJsonAsync(Api("indexerstatus"), cancellationToken).ConfigureAwait(false);
+        return (list as JsonArray ?? []).OfType<JsonObject>()
+            .Select(s => s["indexerId"] is JsonValue v && v.TryGetValue<int>(out var id) ? id : 0).Where(id => id > 0).ToHashSet();
+    }
+
     /// <summary>
     /// POST /{collection}/testall: the app tests every enabled provider of the collection with its stored settings (secrets
     /// included) and saves nothing. One result per tested provider; the app answers 400 when any is invalid.

@@ -15,8 +15,9 @@ namespace StarrOps.Core.Arr;
 public static class ProviderEditor
 {
     /// <summary>Finds the template of an implementation in a /schema answer, or explains which ones exist.</summary>
-    public static ProviderResource FindTemplate(IReadOnlyList<ProviderResource> schema, ProviderKind kind, string implementation, string instance)
+    public static ProviderResource FindTemplate(IReadOnlyList<ProviderResource> schema, ProviderKind kind, string implementation, string instance, string? templateName = null)
     {
+        if (templateName is not null) return FindNamedTemplate(schema, kind, templateName, instance);
         var template = schema.FirstOrDefault(t => string.Equals(t.Implementation, implementation, StringComparison.Ordinal))
                        ?? schema.FirstOrDefault(t => string.Equals(t.Implementation, implementation, StringComparison.OrdinalIgnoreCase));
         if (template is not null) return template;
@@ -25,6 +26,29 @@ public static class ProviderEditor
             $"{instance} has no {kind.Describe()} implementation '{implementation}'. Valid implementations: {string.Join(", ", names)}.",
             implementation, "implementation", names);
     }
+
+    /// <summary>A template by its name ("Generic Torznab"), else by definitionName (a Cardigann definition such as "1337x").</summary>
+    public static ProviderResource FindNamedTemplate(IReadOnlyList<ProviderResource> schema, ProviderKind kind, string templateName, string instance)
+    {
+        if (TryFindNamedTemplate(schema, templateName) is { } template) return template;
+        var names = TemplateNames(schema);
+        var nearest = Nearest(templateName, names);
+        // Prowlarr offers hundreds of definitions: name the nearest and a few, not all.
+        var shown = names.Count <= 12 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(12))} … ({names.Count} in all; Get-StarrSchema lists them)";
+        throw new StarrFieldException(
+            $"{instance} has no {kind.Describe()} definition '{templateName}'{(nearest is null ? "" : $" (did you mean '{nearest}'?)")}. Definitions: {shown}.",
+            templateName, "definition", names);
+    }
+
+    public static ProviderResource? TryFindNamedTemplate(IReadOnlyList<ProviderResource> schema, string templateName) =>
+        schema.FirstOrDefault(t => string.Equals(t.Name, templateName, StringComparison.OrdinalIgnoreCase))
+        ?? schema.FirstOrDefault(t => string.Equals(t.DefinitionName, templateName, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The names a template can be chosen by: its name, and its definitionName where that differs.</summary>
+    public static IReadOnlyList<string> TemplateNames(IReadOnlyList<ProviderResource> schema) =>
+        schema.Select(t => t.Name).Where(n => n.Length > 0)
+            .Concat(schema.Select(t => t.DefinitionName).OfType<string>())
+            .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>A new resource from the template with the desired settings applied (nothing is sent).</summary>
     public static ProviderResource NewFromTemplate(ProviderResource template, ProviderSettings desired)

@@ -9,6 +9,8 @@ public enum ProviderKind
     ImportList,
     /// <summary>Prowlarr's links to Sonarr/Radarr/Lidarr/Readarr.</summary>
     Application,
+    /// <summary>Prowlarr's proxies for indexers (FlareSolverr, HTTP, SOCKS), chosen per indexer by tag.</summary>
+    IndexerProxy,
 }
 
 public static class ProviderKinds
@@ -20,6 +22,7 @@ public static class ProviderKinds
         ProviderKind.Notification => "notification",
         ProviderKind.ImportList => "importlist",
         ProviderKind.Application => "applications",
+        ProviderKind.IndexerProxy => "indexerproxy",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -29,6 +32,7 @@ public static class ProviderKinds
         ProviderKind.DownloadClient => "download client",
         ProviderKind.ImportList => "import list",
         ProviderKind.Application => "Prowlarr application",
+        ProviderKind.IndexerProxy => "indexer proxy",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

@@ -40,7 +40,7 @@ public static class ProviderPlanner
         if (current is null)
         {
             var schema = await client.GetSchemaAsync(desired.Kind, cancellationToken).ConfigureAwait(false);
-            var template = ProviderEditor.FindTemplate(schema, desired.Kind, desired.Implementation, client.Instance.Name);
+            var template = ProviderEditor.FindTemplate(schema, desired.Kind, desired.Implementation, client.Instance.Name, desired.Template);
             var created = ProviderEditor.NewFromTemplate(template, desired);
             var fields = desired.Fields.Keys.Select(k => created.Field(k)).OfType<System.Text.Json.Nodes.JsonObject>()
                 .Select(f => new FieldChange(f["name"]!.GetValue<string>(), null, ProviderResource.IsSecretField(f) ? null : ProviderResource.ToPlain(f["value"]), ProviderResource.IsSecretField(f)))
@@ -48,7 +48,9 @@ public static class ProviderPlanner
             return new ProviderPlan(client.Instance.Name, desired.Kind, desired.Name, ChangeAction.Create, fields) { Desired = created };
         }
 
-        if (!string.Equals(current.Implementation, desired.Implementation, StringComparison.OrdinalIgnoreCase))
+        // A template name can't be checked against a live indexer without the /schema (large, and not fetched on a converged
+        // run): a named indexer is recognised by its name alone.
+        if (desired.Template is null && !string.Equals(current.Implementation, desired.Implementation, StringComparison.OrdinalIgnoreCase))
             throw new StarrConfigurationException(
                 $"{client.Instance.Name}: {desired.Kind.Describe()} '{current.Name}' exists as {current.Implementation}, not {desired.Implementation}. Remove it or choose another name.");
 

@@ -33,6 +33,8 @@ public sealed class ProviderResource
     }
     public string Implementation => Json["implementation"]?.GetValue<string>() ?? "";
     public string ConfigContract => Json["configContract"]?.GetValue<string>() ?? "";
+    /// <summary>Prowlarr indexers: the definition it was made from (Cardigann's yml id, or the implementation).</summary>
+    public string? DefinitionName => Json["definitionName"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     public bool? Enable => Json["enable"] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
     public IReadOnlyList<int> Tags => Json["tags"] is JsonArray tags ? tags.Select(t => t?.GetValue<int>() ?? 0).ToList() : [];
 

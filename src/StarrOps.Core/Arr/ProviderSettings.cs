@@ -28,6 +28,11 @@ public sealed record ProviderSettings
     public bool ExclusiveEvents { get; init; }
     /// <summary>Tag ids; null leaves tags as they are.</summary>
     public IReadOnlyList<int>? Tags { get; init; }
+    /// <summary>
+    /// Create from the /schema template of this name or definitionName rather than the first of the implementation:
+    /// Prowlarr offers several indexer templates per implementation ("Generic Torznab", "AnimeTosho" are both Torznab).
+    /// </summary>
+    public string? Template { get; init; }
 }
 
 /// <summary>One field that differs between the live resource and the desired one. Secrets print as "(secret)".</summary>

@@ -141,6 +141,11 @@ public static class ConfigExporter
         {
             var applications = await ExportProvidersAsync(client, ProviderKind.Application, tags, variables, stack, (r, t) => ApplicationEntry(instance, stack, r, t, tags, variables), cancellationToken).ConfigureAwait(false);
             if (applications.Count > 0) section.Add("applications", applications);
+            var profiles = await ((Prowlarr.ProwlarrClient)client).GetAppProfilesAsync(cancellationToken).ConfigureAwait(false);
+            var indexers = await ExportProvidersAsync(client, ProviderKind.Indexer, tags, variables, stack, (r, t) => IndexerEntry(instance, stack, r, t, tags, variables, profiles), cancellationToken).ConfigureAwait(false);
+            if (indexers.Count > 0) section.Add("indexers", indexers);
+            var proxies = await ExportProvidersAsync(client, ProviderKind.IndexerProxy, tags, variables, stack, null, cancellationToken).ConfigureAwait(false);
+            if (proxies.Count > 0) section.Add("indexerProxies", proxies);
         }
         var clients = await ExportProvidersAsync(client, ProviderKind.DownloadClient, tags, variables, stack, null, cancellationToken).ConfigureAwait(false);
         if (clients.Count > 0) section.Add("downloadClients", clients);
@@ -219,8 +224,10 @@ public static class ConfigExporter
         var schema = await client.GetSchemaAsync(kind, cancellationToken).ConfigureAwait(false);
         foreach (var resource in live.OrderBy(r => r.Id))
         {
-            // An implementation the schema no longer lists: export everything it has.
-            var template = schema.FirstOrDefault(t => string.Equals(t.Implementation, resource.Implementation, StringComparison.Ordinal))
+            // An indexer is compared with the template its definition picks on import; an implementation the schema no longer
+            // lists exports everything it has.
+            var template = (kind == ProviderKind.Indexer && resource.DefinitionName is { } definition ? ProviderEditor.TryFindNamedTemplate(schema, definition) : null)
+                           ?? schema.FirstOrDefault(t => string.Equals(t.Implementation, resource.Implementation, StringComparison.Ordinal))
                            ?? new ProviderResource(new JsonObject(), kind, client.Instance.Name);
             list.Add(custom is not null ? custom(resource, template) : ProviderEntry(client.Instance, resource, template, tags, variables, new HashSet<string>(), stack));
         }
@@ -229,7 +236,7 @@ public static class ConfigExporter
 
     /// <summary>name, implementation, what differs from the template (properties, enable, fields), tags.</summary>
     private static YamlMap ProviderEntry(StarrInstance instance, ProviderResource resource, ProviderResource template, IReadOnlyDictionary<int, string> tags,
-        List<string> variables, IReadOnlySet<string> skipFields, ExportStack stack, bool withIdentity = true)
+        List<string> variables, IReadOnlySet<string> skipFields, ExportStack stack, bool withIdentity = true, IReadOnlySet<string>? skipProperties = null)
     {
         // A download client that points at a known qBittorrent/SABnzbd instance shares that instance's variables.
         var target = ServiceKinds.TryParse(resource.Implementation, out var targetKind) && int.TryParse(resource.FieldValue("port")?.ToString(), out var targetPort)
@@ -244,7 +251,7 @@ public static class ConfigExporter
         if (resource.Enable is { } enable && enable != (template.Enable ?? !enable)) entry.Add("enable", enable);
         foreach (var (key, value) in resource.Json)
         {
-            if (NotExported.Contains(key) || value is JsonObject) continue;
+            if (NotExported.Contains(key) || skipProperties?.Contains(key) == true || value is JsonObject) continue;
             if (template.Json.ContainsKey(key) && ProviderEditor.ValuesEqual(template.Json[key], value)) continue;
             if (value is null) continue;
             entry.Add(key, ToPlain(value));
@@ -308,6 +315,27 @@ public static class ConfigExporter
         var rest = ProviderEntry(prowlarr, resource, template, tags, variables, skip, stack, withIdentity: false);
         // An application entry takes no free-form properties: only these keys of the generic export apply.
         foreach (var (key, value) in rest.Entries.Where(e => e.Key is "enable" or "tags" or "fields")) entry.Add(key, value);
+        return entry;
+    }
+
+    /// <summary>What Prowlarr derives for an indexer (from its definition, its feed, the time it was added): not settings.</summary>
+    private static readonly HashSet<string> IndexerDerived = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "indexerUrls", "legacyUrls", "definitionName", "description", "language", "encoding", "supportsRss", "supportsSearch", "supportsRedirect",
+        "supportsPagination", "protocol", "privacy", "added", "sortName", "appProfileId", "capabilities",
+    };
+
+    /// <summary>name, definition, appProfile by name, then what differs from the definition's template.</summary>
+    private static YamlMap IndexerEntry(StarrInstance prowlarr, ExportStack stack, ProviderResource resource, ProviderResource template,
+        IReadOnlyDictionary<int, string> tags, List<string> variables, IReadOnlyList<Prowlarr.AppProfile> profiles)
+    {
+        var entry = new YamlMap();
+        entry.Add("name", resource.Name);
+        entry.Add("definition", resource.DefinitionName ?? resource.Implementation);
+        if (resource.Json["appProfileId"] is JsonValue id && id.TryGetValue<int>(out var profileId) && profiles.FirstOrDefault(p => p.Id == profileId) is { } profile)
+            entry.Add("appProfile", profile.Name);
+        var rest = ProviderEntry(prowlarr, resource, template, tags, variables, new HashSet<string>(), stack, withIdentity: false, IndexerDerived);
+        foreach (var item in rest.Entries) entry.Add(item.Key, item.Value);
         return entry;
     }
 

@@ -17,7 +17,7 @@ internal static class ConfigKeys
 
     public static readonly string[] ArrSection = [StandardWiring, "tags", "rootFolders", "downloadClients", "notifications", "deleteUnmanaged"];
 
-    public static readonly string[] ProwlarrSection = [StandardWiring, "tags", "applications", "downloadClients", "notifications", "deleteUnmanaged"];
+    public static readonly string[] ProwlarrSection = [StandardWiring, "tags", "applications", "indexers", "indexerProxies", "downloadClients", "notifications", "deleteUnmanaged"];
 
     public static readonly string[] JellyseerrSection = [StandardWiring, "jellyfin", "sonarr", "radarr"];
 
@@ -28,11 +28,14 @@ internal static class ConfigKeys
     /// <summary>Fixed keys of a download client or notification; any other key is a top-level property of the resource.</summary>
     public static readonly string[] Provider = ["name", "implementation", "enable", "tags", "fields"];
 
+    /// <summary>Fixed keys of a Prowlarr indexer; any other key (priority …) is a top-level property.</summary>
+    public static readonly string[] Indexer = ["name", "definition", "appProfile", "enable", "tags", "fields"];
+
     public static readonly string[] Application = ["app", "name", "implementation", "syncLevel", "syncCategories", "tags", "prowlarrUrl", "appUrl", "enable", "fields"];
 
     public static readonly string[] ArrDeleteUnmanaged = ["rootFolders", "downloadClients", "notifications", "ignore"];
 
-    public static readonly string[] ProwlarrDeleteUnmanaged = ["applications", "downloadClients", "notifications", "ignore"];
+    public static readonly string[] ProwlarrDeleteUnmanaged = ["applications", "indexers", "indexerProxies", "downloadClients", "notifications", "ignore"];
 
     public static readonly string[] JellyseerrServer = ["app", "name", "qualityProfile", "rootFolder", "is4k", "default"];
 
@@ -47,6 +50,7 @@ internal static class ConfigKeys
         ["bazarrSection"] = BazarrSection,
         ["rootFolder"] = RootFolder,
         ["provider"] = Provider,
+        ["indexer"] = Indexer,
         ["application"] = Application,
         ["arrDeleteUnmanaged"] = ArrDeleteUnmanaged,
         ["prowlarrDeleteUnmanaged"] = ProwlarrDeleteUnmanaged,

@@ -31,6 +31,8 @@ internal static class ConfigMerger
             Fields = Overlay(s.Fields, d.Fields),
             Properties = Overlay(s.Properties, d.Properties),
         }),
+        Indexers = MergeBy(standard.Indexers, declared.Indexers, p => p.Name, MergeProvider),
+        IndexerProxies = MergeBy(standard.IndexerProxies, declared.IndexerProxies, p => p.Name, MergeProvider),
         DeleteUnmanaged = declared.DeleteUnmanaged,
         Jellyseerr = declared.Jellyseerr is null ? standard.Jellyseerr : standard.Jellyseerr is null ? declared.Jellyseerr : declared.Jellyseerr with
         {
@@ -53,6 +55,7 @@ internal static class ConfigMerger
         {
             Enable = declared.Enable ?? standard.Enable,
             Tags = declared.Tags ?? standard.Tags,
+            AppProfile = declared.AppProfile ?? standard.AppProfile,
             Fields = Overlay(standard.Fields, declared.Fields),
             Properties = Overlay(standard.Properties, declared.Properties),
             MatchByTarget = standard.MatchByTarget,

@@ -30,6 +30,15 @@ namespace StarrOps.Core.Config;
 //           syncLevel: fullSync       # disabled | addOnly | fullSync
 //           syncCategories: [5000, 5040]
 //           tags: [4k]
+//       indexers:                     # created before the indexer sync, so the same run pushes them into the apps
+//         - name: My Torznab
+//           definition: Generic Torznab   # the /indexer/schema template: its name, or a Cardigann definitionName
+//           appProfile: Standard          # by name (default: the first)
+//           priority: 25                  # any other key is a top-level property
+//           tags: [anime]
+//           fields: { baseUrl: "http://jackett:9117/api/v2.0/indexers/x/results/torznab", apiPath: /api, apiKey: !env MY_INDEXER_KEY }
+//       indexerProxies:
+//         - { name: FlareSolverr, implementation: FlareSolverr, tags: [cloudflare], fields: { host: "http://flaresolverr:8191/" } }
 //     sonarr:
 //       standardWiring: false         # this instance gets only what its section says
 //       tags: [4k]
@@ -108,13 +117,17 @@ public sealed record InstanceConfig(string Instance, ServiceKind Kind)
     public IReadOnlyList<ProviderSpec> Notifications { get; init; } = [];
     /// <summary>Prowlarr only: its links to the apps.</summary>
     public IReadOnlyList<ApplicationSpec> Applications { get; init; } = [];
+    /// <summary>Prowlarr only: its indexers (<see cref="ProviderSpec.Implementation"/> holds the definition).</summary>
+    public IReadOnlyList<ProviderSpec> Indexers { get; init; } = [];
+    /// <summary>Prowlarr only: FlareSolverr and HTTP/SOCKS proxies for indexers.</summary>
+    public IReadOnlyList<ProviderSpec> IndexerProxies { get; init; } = [];
     public UnmanagedPolicy DeleteUnmanaged { get; init; } = UnmanagedPolicy.None;
     public JellyseerrSpec? Jellyseerr { get; init; }
     public BazarrSpec? Bazarr { get; init; }
 
     public bool IsEmpty =>
         Tags.Count == 0 && RootFolders.Count == 0 && DownloadClients.Count == 0 && Notifications.Count == 0
-        && Applications.Count == 0 && !DeleteUnmanaged.Any && Jellyseerr is null && Bazarr is null;
+        && Applications.Count == 0 && Indexers.Count == 0 && IndexerProxies.Count == 0 && !DeleteUnmanaged.Any && Jellyseerr is null && Bazarr is null;
 }
 
 /// <summary>A root folder by path. Lidarr and Readarr also take a name and default profile ids (else the first profiles).</summary>
@@ -127,11 +140,14 @@ public sealed record RootFolderSpec(string Path)
 }
 
 /// <summary>
-/// A download client or notification: name, implementation and only the fields and properties the
-/// user declared. Secret values are <see cref="Secret"/>s.
+/// A download client, notification, indexer proxy or Prowlarr indexer: name, implementation and only the fields and
+/// properties the user declared. Secret values are <see cref="Secret"/>s. For an indexer, Implementation is its
+/// definition: the /schema template's name ("Generic Torznab") or a Cardigann definitionName.
 /// </summary>
 public sealed record ProviderSpec(ProviderKind Kind, string Name, string Implementation)
 {
+    /// <summary>Indexers: the Prowlarr app profile by name (default: the first profile, on create).</summary>
+    public string? AppProfile { get; init; }
     public bool? Enable { get; init; }
     /// <summary>Entries of "fields" by exact name; values are string, bool, long, double, Secret, lists or maps.</summary>
     public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -181,9 +197,11 @@ public sealed record UnmanagedPolicy
     public bool DownloadClients { get; init; }
     public bool Notifications { get; init; }
     public bool Applications { get; init; }
+    public bool Indexers { get; init; }
+    public bool IndexerProxies { get; init; }
     public IReadOnlyList<string> Ignore { get; init; } = [];
 
-    public bool Any => RootFolders || DownloadClients || Notifications || Applications;
+    public bool Any => RootFolders || DownloadClients || Notifications || Applications || Indexers || IndexerProxies;
 }
 
 /// <summary>Jellyseerr: its Jellyfin server and its Sonarr/Radarr servers.</summary>

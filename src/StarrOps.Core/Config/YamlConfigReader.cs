@@ -215,6 +215,10 @@ internal sealed class YamlConfigReader
         if (Child(map, "notifications") is { } notifications)
             config = config with { Notifications = ReadList(notifications, path + ".notifications", (n, p) => ReadProvider(n, p, ProviderKind.Notification)) };
         if (Child(map, "applications") is { } applications) config = config with { Applications = ReadList(applications, path + ".applications", ReadApplication) };
+        if (Child(map, "indexers") is { } indexers)
+            config = config with { Indexers = ReadList(indexers, path + ".indexers", (n, p) => ReadProvider(n, p, ProviderKind.Indexer)) };
+        if (Child(map, "indexerProxies") is { } proxies)
+            config = config with { IndexerProxies = ReadList(proxies, path + ".indexerProxies", (n, p) => ReadProvider(n, p, ProviderKind.IndexerProxy)) };
         if (Child(map, "deleteUnmanaged") is { } delete) config = config with { DeleteUnmanaged = ReadUnmanaged(delete, path + ".deleteUnmanaged", kind) };
         if (kind == ServiceKind.Jellyseerr) config = config with { Jellyseerr = ReadJellyseerr(map, path) };
         if (kind == ServiceKind.Bazarr) config = config with { Bazarr = ReadBazarr(map, path) };
@@ -236,6 +240,8 @@ internal sealed class YamlConfigReader
         Check(config.DownloadClients, p => p.Name, p => p.Origin, "download client");
         Check(config.Notifications, p => p.Name, p => p.Origin, "notification");
         Check(config.Applications, a => a.Key, a => a.Origin, "application");
+        Check(config.Indexers, p => p.Name, p => p.Origin, "indexer");
+        Check(config.IndexerProxies, p => p.Name, p => p.Origin, "indexer proxy");
     }
 
     private RootFolderSpec? ReadRootFolder(YamlNode node, string path)
@@ -278,18 +284,21 @@ internal sealed class YamlConfigReader
     {
         if (node is not YamlMappingNode map)
         {
-            Problem(node, path, $"expects a {kind.Describe()} mapping: {{ name, implementation, fields: {{ … }} }}.");
+            Problem(node, path, $"expects a {kind.Describe()} mapping: {{ name, {(kind == ProviderKind.Indexer ? "definition" : "implementation")}, fields: {{ … }} }}.");
             return null;
         }
+        // An indexer is made from a /schema template (its definition); everything else from an implementation.
+        var fixedKeys = kind == ProviderKind.Indexer ? ConfigKeys.Indexer : ConfigKeys.Provider;
+        var implementationKey = kind == ProviderKind.Indexer ? "definition" : "implementation";
         var name = Child(map, "name") is { } n ? ReadString(n, path + ".name") : null;
-        var implementation = Child(map, "implementation") is { } i ? ReadString(i, path + ".implementation") : null;
+        var implementation = Child(map, implementationKey) is { } i ? ReadString(i, $"{path}.{implementationKey}") : null;
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
         var misspelt = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in map.Children)
         {
             var key = KeyText(keyNode);
-            if (ConfigKeys.Provider.Contains(key, StringComparer.Ordinal)) continue;
-            var nearest = NearKey(key, ConfigKeys.Provider);
+            if (fixedKeys.Contains(key, StringComparer.Ordinal)) continue;
+            var nearest = NearKey(key, fixedKeys);
             if (nearest is not null)
             {
                 Problem(keyNode, $"{path}.{key}", $"unknown key '{key}' (did you mean '{nearest}'?).");
@@ -304,12 +313,20 @@ internal sealed class YamlConfigReader
             properties[key] = ReadValue(value, $"{path}.{key}", ConfigKeys.IsSecretKey(key));
         }
         if (name is null && !misspelt.Contains("name")) Problem(map, path, $"a {kind.Describe()} needs name:.");
-        if (implementation is null && !misspelt.Contains("implementation")) Problem(map, path, $"a {kind.Describe()} needs implementation: (e.g. {(kind == ProviderKind.DownloadClient ? "QBittorrent, Sabnzbd" : "Webhook")}; Get-StarrSchema lists them).");
+        if (implementation is null && !misspelt.Contains(implementationKey))
+            Problem(map, path, $"a {kind.Describe()} needs {implementationKey}: (e.g. {kind switch
+            {
+                ProviderKind.DownloadClient => "QBittorrent, Sabnzbd",
+                ProviderKind.Indexer => "Generic Torznab, Generic Newznab, or a Cardigann definition",
+                ProviderKind.IndexerProxy => "FlareSolverr, Http, Socks5",
+                _ => "Webhook",
+            }}; Get-StarrSchema lists them).");
         if (name is null || implementation is null) return null;
         return new ProviderSpec(kind, name, implementation)
         {
             Enable = Child(map, "enable") is { } e ? ReadBool(e, path + ".enable") : null,
             Tags = Child(map, "tags") is { } t ? ReadStringList(t, path + ".tags") : null,
+            AppProfile = kind == ProviderKind.Indexer && Child(map, "appProfile") is { } profile ? ReadString(profile, path + ".appProfile") : null,
             Fields = Child(map, "fields") is { } f ? ReadFields(f, path + ".fields") : new Dictionary<string, object?>(StringComparer.Ordinal),
             Properties = properties,
             Origin = Origin(map, path),
@@ -410,6 +427,8 @@ internal sealed class YamlConfigReader
             DownloadClients = Flag("downloadClients"),
             Notifications = Flag("notifications"),
             Applications = Flag("applications"),
+            Indexers = Flag("indexers"),
+            IndexerProxies = Flag("indexerProxies"),
             Ignore = Child(map, "ignore") is { } i ? ReadStringList(i, path + ".ignore") ?? [] : [],
         };
     }

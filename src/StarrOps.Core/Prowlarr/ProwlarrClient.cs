@@ -13,7 +13,11 @@ public sealed class ProwlarrClient(StarrInstance instance, IStarrHost? host = nu
     public override string ApiRoot => "api/v1";
     public override bool HasRootFolders => false;
     public override IReadOnlyList<ProviderKind> ProviderKinds { get; } =
-        [ProviderKind.Indexer, ProviderKind.DownloadClient, ProviderKind.Notification, ProviderKind.Application];
+        [ProviderKind.Indexer, ProviderKind.DownloadClient, ProviderKind.Notification, ProviderKind.Application, ProviderKind.IndexerProxy];
+
+    /// <summary>App profiles (which searches an indexer serves to the apps); every indexer names one.</summary>
+    public async Task<IReadOnlyList<AppProfile>> GetAppProfilesAsync(CancellationToken cancellationToken) =>
+        await Http.GetAsync<List<AppProfile>>(Api("appprofile"), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Pushes Prowlarr's indexers into every linked app and waits for the command to finish.</summary>
     public async Task<CommandStatus> SyncIndexersAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -23,4 +27,12 @@ public sealed class ProwlarrClient(StarrInstance instance, IStarrHost? host = nu
             throw new StarrOperationException($"{Instance.Name}: {IndexerSyncCommand} ended '{status.Status}'{(string.IsNullOrEmpty(status.Message) ? "" : $": {status.Message}")}. Check Prowlarr's System > Events and each application's connection.");
         return status;
     }
+}
+
+/// <summary>A Prowlarr app profile: GET /api/v1/appprofile.</summary>
+public sealed record AppProfile(int Id, string Name)
+{
+    public bool EnableRss { get; init; }
+    public bool EnableAutomaticSearch { get; init; }
+    public bool EnableInteractiveSearch { get; init; }
 }

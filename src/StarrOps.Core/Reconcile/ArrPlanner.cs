@@ -34,8 +34,10 @@ internal static class ArrPlanner
         var clientsTask = config.DownloadClients.Count > 0 || unmanaged.DownloadClients ? client.GetProvidersAsync(ProviderKind.DownloadClient, cancellationToken) : null;
         var notificationsTask = config.Notifications.Count > 0 || unmanaged.Notifications ? client.GetProvidersAsync(ProviderKind.Notification, cancellationToken) : null;
         var applicationsTask = isProwlarr && (config.Applications.Count > 0 || unmanaged.Applications) ? client.GetProvidersAsync(ProviderKind.Application, cancellationToken) : null;
+        var proxiesTask = isProwlarr && (config.IndexerProxies.Count > 0 || unmanaged.IndexerProxies) ? client.GetProvidersAsync(ProviderKind.IndexerProxy, cancellationToken) : null;
+        var indexersTask = isProwlarr && (config.Indexers.Count > 0 || unmanaged.Indexers) ? client.GetProvidersAsync(ProviderKind.Indexer, cancellationToken) : null;
         // Read everything first: an instance that can't be read is unavailable as a whole.
-        await Task.WhenAll(new Task?[] { tagsTask, rootTask, clientsTask, notificationsTask, applicationsTask }.OfType<Task>()).ConfigureAwait(false);
+        await Task.WhenAll(new Task?[] { tagsTask, rootTask, clientsTask, notificationsTask, applicationsTask, proxiesTask, indexersTask }.OfType<Task>()).ConfigureAwait(false);
 
         if (tagsTask is not null) PlanTags(target, client, labels, (await tagsTask.ConfigureAwait(false)), config, plan);
         if (rootTask is not null) PlanRootFolders(target, client, await rootTask.ConfigureAwait(false), config, plan);
@@ -43,8 +45,20 @@ internal static class ArrPlanner
             await PlanProvidersAsync(session, target, client, ProviderKind.DownloadClient, config.DownloadClients, await clientsTask.ConfigureAwait(false), unmanaged.DownloadClients, plan, cancellationToken).ConfigureAwait(false);
         if (notificationsTask is not null)
             await PlanProvidersAsync(session, target, client, ProviderKind.Notification, config.Notifications, await notificationsTask.ConfigureAwait(false), unmanaged.Notifications, plan, cancellationToken).ConfigureAwait(false);
+        // Proxies before the indexers that use them, indexers before the applications and the sync that push them into the apps.
+        if (proxiesTask is not null)
+            await PlanProvidersAsync(session, target, client, ProviderKind.IndexerProxy, config.IndexerProxies, await proxiesTask.ConfigureAwait(false), unmanaged.IndexerProxies, plan, cancellationToken).ConfigureAwait(false);
+        if (indexersTask is not null)
+        {
+            var liveIndexers = await indexersTask.ConfigureAwait(false);
+            var profiles = await AppProfilesAsync((ProwlarrClient)client, config.Indexers, liveIndexers, cancellationToken).ConfigureAwait(false);
+            await PlanProvidersAsync(session, target, client, ProviderKind.Indexer, config.Indexers, liveIndexers, unmanaged.Indexers, plan, cancellationToken,
+                spec => IndexerProperties(target.Name, spec, liveIndexers, profiles)).ConfigureAwait(false);
+        }
         if (applicationsTask is not null)
             await PlanApplicationsAsync(session, target, (ProwlarrClient)client, await applicationsTask.ConfigureAwait(false), plan, cancellationToken).ConfigureAwait(false);
+        if (isProwlarr && plan.Changes.Any(c => c.Action != ChangeAction.NoChange && c.ResourceType is StarrResourceType.ProwlarrApplication or StarrResourceType.Indexer))
+            plan.Add(IndexerSync(session, target, (ProwlarrClient)client));
     }
 
     // ---- tags ----
@@ -53,6 +67,7 @@ internal static class ArrPlanner
         config.Tags
             .Concat(config.DownloadClients.Concat(config.Notifications).SelectMany(p => p.Tags ?? []))
             .Concat(config.Applications.SelectMany(a => a.Tags ?? []))
+            .Concat(config.Indexers.Concat(config.IndexerProxies).SelectMany(p => p.Tags ?? []))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -150,8 +165,10 @@ internal static class ArrPlanner
 
     // ---- download clients, notifications ----
 
+    /// <param name="properties">The top-level properties to declare for a spec (default: its own); throws for an unusable one.</param>
     private static async Task PlanProvidersAsync(ReconcileSession session, InstanceSession target, ArrClient client, ProviderKind kind,
-        IReadOnlyList<ProviderSpec> specs, IReadOnlyList<ProviderResource> live, bool deleteUnmanaged, InstancePlanBuilder plan, CancellationToken cancellationToken)
+        IReadOnlyList<ProviderSpec> specs, IReadOnlyList<ProviderResource> live, bool deleteUnmanaged, InstancePlanBuilder plan, CancellationToken cancellationToken,
+        Func<ProviderSpec, IReadOnlyDictionary<string, object?>>? properties = null)
     {
         var matched = new HashSet<int>();
         var planned = new List<PlannedProvider>();
@@ -163,8 +180,9 @@ internal static class ArrPlanner
                 {
                     Enable = spec.Enable,
                     Fields = spec.Fields,
-                    Properties = spec.Properties,
+                    Properties = properties?.Invoke(spec) ?? spec.Properties,
                     Tags = TagIds(target, spec.Tags),
+                    Template = kind == ProviderKind.Indexer ? spec.Implementation : null, // an indexer's "implementation" is its definition
                 };
                 Func<ProviderResource, bool>? sameTarget = spec.MatchByTarget ? SameHost(settings) : null;
                 // The standard wiring did not choose a name: a hand-made resource for the same target keeps its own.
@@ -256,6 +274,30 @@ internal static class ArrPlanner
         _ => false,
     };
 
+    // ---- Prowlarr indexers ----
+
+    /// <summary>Prowlarr's app profiles, read only when an indexer names one or is to be created (each needs one).</summary>
+    private static async Task<IReadOnlyList<AppProfile>?> AppProfilesAsync(ProwlarrClient client, IReadOnlyList<ProviderSpec> specs, IReadOnlyList<ProviderResource> live,
+        CancellationToken cancellationToken) =>
+        specs.Any(s => s.AppProfile is not null || !live.Any(r => SameName(r.Name, s.Name)))
+            ? await client.GetAppProfilesAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>An indexer's properties with appProfileId: the named profile, or the first one for an indexer to be created.</summary>
+    private static IReadOnlyDictionary<string, object?> IndexerProperties(string instance, ProviderSpec spec, IReadOnlyList<ProviderResource> live,
+        IReadOnlyList<AppProfile>? profiles)
+    {
+        var creating = !live.Any(r => SameName(r.Name, spec.Name));
+        if (spec.Properties.ContainsKey("appProfileId") || profiles is null || (spec.AppProfile is null && !creating)) return spec.Properties;
+        var profile = spec.AppProfile is null ? profiles.FirstOrDefault() : profiles.FirstOrDefault(p => SameName(p.Name, spec.AppProfile));
+        if (profile is null)
+            throw new StarrFieldException(spec.AppProfile is null
+                    ? $"{instance} has no app profile; create one in Prowlarr (Settings > Apps) before adding indexers."
+                    : $"{instance} has no app profile '{spec.AppProfile}'. App profiles: {string.Join(", ", profiles.Select(p => p.Name))}.",
+                spec.AppProfile ?? "", "appProfile", profiles.Select(p => p.Name).ToList());
+        return new Dictionary<string, object?>(spec.Properties, StringComparer.Ordinal) { ["appProfileId"] = profile.Id };
+    }
+
     // ---- Prowlarr applications ----
 
     private static async Task PlanApplicationsAsync(ReconcileSession session, InstanceSession target, ProwlarrClient client, IReadOnlyList<ProviderResource> live,
@@ -281,21 +323,13 @@ internal static class ArrPlanner
                 plan.Problem(ex, StarrResourceType.ProwlarrApplication, spec.Name ?? spec.App ?? "?", spec.Origin);
             }
         }
-        var anyChange = false;
         foreach (var provider in await CheckStoredSecretsAsync(session, client, ProviderKind.Application, planned, plan, cancellationToken).ConfigureAwait(false))
-        {
-            anyChange |= provider.Plan.Action != ChangeAction.NoChange;
             plan.Add(ToChange(target, provider, ApplicationStage, session.Options.ForceSave, client));
-        }
         if (target.Config.DeleteUnmanaged.Applications)
         {
             foreach (var resource in live.Where(r => !matched.Contains(r.Id) && !Ignored(target.Config.DeleteUnmanaged, r.Name)))
-            {
                 plan.Add(DeleteChange(target, client, resource, ApplicationStage, session.Options.ForceSave));
-                anyChange = true;
-            }
         }
-        if (anyChange) plan.Add(IndexerSync(session, target, client));
     }
 
     private static (ProviderSettings Settings, string? DependsOn) ApplicationSettings(ReconcileSession session, InstanceSession target, ApplicationSpec spec)
@@ -337,16 +371,16 @@ internal static class ArrPlanner
         }, dependsOn);
     }
 
-    /// <summary>Prowlarr pushes its indexers into the apps once, after its applications changed (only if one was actually saved).</summary>
+    /// <summary>Prowlarr pushes its indexers into the apps once, after its applications or indexers changed (only if one was actually saved).</summary>
     private static ReconcileChange IndexerSync(ReconcileSession session, InstanceSession target, ProwlarrClient client) =>
         new(target.Name, StarrResourceType.IndexerSync, ProwlarrClient.IndexerSyncCommand, ChangeAction.Create, [])
         {
             Stage = IndexerSyncStage,
             Execute = async (context, token) =>
             {
-                var saved = context.Outcomes.Any(o => o.Status == ChangeStatus.Applied && o.Change.ResourceType == StarrResourceType.ProwlarrApplication
+                var saved = context.Outcomes.Any(o => o.Status == ChangeStatus.Applied && o.Change.ResourceType is StarrResourceType.ProwlarrApplication or StarrResourceType.Indexer
                                                        && string.Equals(o.Change.Instance, target.Name, StringComparison.OrdinalIgnoreCase));
-                if (!saved) throw new ChangeSkippedException("no application was saved", nothingToDo: true);
+                if (!saved) throw new ChangeSkippedException("no application or indexer was saved", nothingToDo: true);
                 if (session.Options.IndexerSyncTimeout is { } timeout) await client.SyncIndexersAsync(timeout, token).ConfigureAwait(false);
                 else await client.RunCommandAsync(ProwlarrClient.IndexerSyncCommand, new JsonObject { ["forceSync"] = true }, null, token).ConfigureAwait(false);
             },

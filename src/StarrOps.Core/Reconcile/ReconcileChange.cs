@@ -10,6 +10,9 @@ public enum StarrResourceType
     DownloadClient,
     Notification,
     ProwlarrApplication,
+    /// <summary>A Prowlarr indexer (what Prowlarr pushes into the apps).</summary>
+    Indexer,
+    IndexerProxy,
     /// <summary>Prowlarr's ApplicationIndexerSync command, run once after its applications changed.</summary>
     IndexerSync,
     /// <summary>Jellyseerr's first-time setup with a Jellyfin admin login.</summary>
@@ -31,6 +34,8 @@ public static class StarrResourceTypes
         StarrResourceType.DownloadClient => "download client",
         StarrResourceType.Notification => "notification",
         StarrResourceType.ProwlarrApplication => "application",
+        StarrResourceType.Indexer => "indexer",
+        StarrResourceType.IndexerProxy => "indexer proxy",
         StarrResourceType.IndexerSync => "indexer sync",
         StarrResourceType.JellyseerrSetup => "setup",
         StarrResourceType.JellyseerrJellyfin => "Jellyfin server",
@@ -46,6 +51,8 @@ public static class StarrResourceTypes
         ProviderKind.DownloadClient => StarrResourceType.DownloadClient,
         ProviderKind.Notification => StarrResourceType.Notification,
         ProviderKind.Application => StarrResourceType.ProwlarrApplication,
+        ProviderKind.Indexer => StarrResourceType.Indexer,
+        ProviderKind.IndexerProxy => StarrResourceType.IndexerProxy,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not managed by reconcile"),
     };
 }

@@ -13,6 +13,7 @@ internal sealed record PlannedProvider(ProviderSettings Settings, ProviderPlan P
 /// when a managed provider has a masked secret StarrOps knows) tests every stored provider and saves nothing. A failure on
 /// the secret (or, for download clients, the login) → an update that sends the known secret again; any other failure of a
 /// provider that is otherwise as declared → a problem with the app's own message, because re-sending would not fix it.
+/// Indexers are tested only when the app's /indexerstatus already lists them as failing: a test searches the indexer's site.
 /// </summary>
 internal static class StaleSecrets
 {
@@ -25,6 +26,13 @@ internal static class StaleSecrets
             .Where(i => planned[i].Plan.Current is { } current && planned[i].Plan.Action != ChangeAction.Delete && MaskedKnownSecrets(current, planned[i].Settings).Count > 0)
             .ToList();
         if (suspects.Count == 0) return planned;
+        if (kind == ProviderKind.Indexer)
+        {
+            // Testing indexers runs a search on every indexer's site: ask first which ones the app is already backing off from.
+            var failing = await client.GetFailingIndexerIdsAsync(cancellationToken).ConfigureAwait(false);
+            suspects = suspects.Where(i => failing.Contains(planned[i].Plan.Current!.Id)).ToList();
+            if (suspects.Count == 0) return planned;
+        }
 
         IReadOnlyList<ProviderTestResult> results;
         try

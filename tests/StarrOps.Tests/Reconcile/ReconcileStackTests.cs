@@ -486,5 +486,7 @@ internal static class TestKitExtensions
 {
     public static string? GetString(this JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    public static int? GetInt(this JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+
     public static IReadOnlyList<RequestRecord> Writes(this EmulatedServer server) => server.Requests.Writes;
 }

@@ -34,6 +34,8 @@
         'Get-StarrProwlarrApp'
         'Set-StarrProwlarrApp'
         'Remove-StarrProwlarrApp'
+        'Set-StarrProwlarrIndexer'
+        'Remove-StarrProwlarrIndexer'
         'Sync-StarrProwlarrIndexer'
         'Test-StarrVpnRoute'
         'Start-StarrReconcileJob'

@@ -220,6 +220,57 @@ Describe 'Pipelines against an emulated stack' -ForEach @(@{ TestKitPath = $test
         @($script:stack.Prowlarr.Resources('applications')) | Should -HaveCount 1
     }
 
+    It 'Set-StarrProwlarrIndexer creates an indexer from the named template once; Get-StarrIndexer | Remove-StarrProwlarrIndexer removes it' {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        $feed = [StarrOps.TestKit.EmulatedTorznabFeed]::StartAsync($script:stack.Network, 'jackett', [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        try {
+            $script:stack.Network.Map('jackett', 9117, [StarrOps.TestKit.EmulatedServer]$feed)
+            $set = @{ Instance = 'prowlarr'; Name = 'Pester Torznab'; BaseUrl = 'http://jackett:9117'; ApiPath = '/api'; ApiKey = $feed.ApiKey; Tag = 'anime' }
+            Clear-RequestLog
+            Set-StarrProwlarrIndexer @set -WhatIf
+            Get-WriteRequest | Should -BeNullOrEmpty
+
+            $output = Set-StarrProwlarrIndexer @set -PassThru -Verbose 4>&1 | Out-String
+            $output | Should -Not -Match ([regex]::Escape($feed.ApiKey))
+            $stored = @($script:stack.Prowlarr.Resources('indexer') | Where-Object { $_['name'].GetValue[string]() -eq 'Pester Torznab' })
+            $stored | Should -HaveCount 1
+            $stored[0]['implementation'].GetValue[string]() | Should -Be 'Torznab'
+            $stored[0]['appProfileId'].GetValue[int]() | Should -Be 1
+
+            Clear-RequestLog
+            Set-StarrProwlarrIndexer @set
+            Get-WriteRequest | Should -BeNullOrEmpty
+
+            Get-StarrIndexer -Instance prowlarr -Name 'Pester*' | Remove-StarrProwlarrIndexer -Confirm:$false
+            @($script:stack.Prowlarr.Resources('indexer') | Where-Object { $_['name'].GetValue[string]() -eq 'Pester Torznab' }) | Should -HaveCount 0
+        }
+        finally {
+            $script:stack.Network.Forget('jackett', 9117)
+            $feed.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        }
+    }
+
+    It 'Set-StarrProwlarrIndexer completes definitions from the live schema, quoted where they hold a space' {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        $line = 'Set-StarrProwlarrIndexer -Instance prowlarr -Name x -Definition Gen'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain "'Generic Torznab'"
+        $completions | Should -Contain "'Generic Newznab'"
+        $line = 'Set-StarrProwlarrIndexer -Instance prowlarr -Name x -Definition FileL'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'FileList.io'
+    }
+
+    It 'Remove-StarrProwlarrIndexer refuses an app that is not Prowlarr and removes nothing' {
+        if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
+        Clear-RequestLog
+        $errors = $null
+        Remove-StarrProwlarrIndexer -Instance sonarr -Name '*' -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Match '^StarrConfigurationInvalid'
+        $errors[0].Exception.Message | Should -Match 'Prowlarr'
+        Get-WriteRequest | Should -BeNullOrEmpty
+    }
+
     It 'formatting instances never shows a key or password' {
         if ($script:loadError) { Set-ItResult -Skipped -Because $script:loadError; return }
         $script:secrets | Should -Not -BeNullOrEmpty

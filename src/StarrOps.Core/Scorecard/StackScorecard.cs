@@ -20,7 +20,7 @@ public enum ScorecardResult
 /// <summary>One row of the stack scorecard: what was checked, on what, the result, the evidence, and how to fix it.</summary>
 public sealed record ScorecardRow(string Check, string Target, ScorecardResult Result, string Evidence, string? Fix = null)
 {
-    /// <summary>Reachable, ApiKey, AppHealth, Certificate, VpnRoute or Backup.</summary>
+    /// <summary>Reachable, ApiKey, AppHealth, Readiness, Certificate, VpnRoute or Backup.</summary>
     public string Area { get; init; } = "";
 }
 
@@ -48,7 +48,11 @@ public static class StackScorecard
     public static async Task<IReadOnlyList<ScorecardRow>> RunAsync(ScorecardOptions options, IStarrHost host, CancellationToken cancellationToken)
     {
         var health = Guard("Reachable", "instances", async () =>
-            (await HealthProbe.CheckAllAsync(options.Instances, host, options.Health, cancellationToken).ConfigureAwait(false)).SelectMany(FromHealth).ToList());
+        {
+            var probed = await HealthProbe.CheckAllAsync(options.Instances, host, options.Health, cancellationToken).ConfigureAwait(false);
+            var readiness = await Task.WhenAll(probed.Select(h => ReadinessAsync(h, options.Instances, host, cancellationToken))).ConfigureAwait(false);
+            return probed.SelectMany((h, i) => FromHealth(h).Concat(readiness[i])).ToList();
+        });
         var certificates = options.Certificates.Count == 0 ? Task.FromResult<IReadOnlyList<ScorecardRow>>([]) : Guard("Certificate", "certificates", async () =>
             (await CertificateProbe.CheckAllAsync(options.Certificates, host, options.CertificateOptions, cancellationToken).ConfigureAwait(false)).Select(FromCertificate).ToList());
         var vpn = options.VpnCheck is null ? Task.FromResult<IReadOnlyList<ScorecardRow>>([]) : Guard("VpnRoute", "gluetun", async () =>
@@ -107,6 +111,47 @@ public static class StackScorecard
             shown.Count == 0 ? "The app reports no warnings or errors." : string.Join("; ", shown.Select(i => i.Source is null ? i.Message : $"{i.Source}: {i.Message}")),
             shown.Count == 0 ? null : shown.FirstOrDefault(i => i.WikiUrl is not null)?.WikiUrl is { } wiki ? $"Follow the app's advice: {wiki}" : "Open the app's System → Status page and fix what it lists.")
         { Area = "AppHealth" };
+    }
+
+    /// <summary>The apps a request goes to (Pulsarr, Jellyseerr): they need somewhere to put it, a profile and indexers to search.</summary>
+    private static bool ServesRequests(ServiceKind kind) => kind is ServiceKind.Sonarr or ServiceKind.Radarr or ServiceKind.Lidarr;
+
+    private static async Task<IReadOnlyList<ScorecardRow>> ReadinessAsync(InstanceHealth health, IReadOnlyList<StarrInstance> instances, IStarrHost host,
+        CancellationToken cancellationToken)
+    {
+        if (!ServesRequests(health.Kind) || health.KeyValid != true) return [];
+        var instance = instances.First(i => string.Equals(i.Name, health.Instance, StringComparison.OrdinalIgnoreCase));
+        try
+        {
+            using var client = Arr.ArrClientFactory.Create(instance, host);
+            var folders = client.GetRootFoldersAsync(cancellationToken);
+            var profiles = client.GetQualityProfilesAsync(cancellationToken);
+            return [FromReadiness(health, (await folders.ConfigureAwait(false)).Count, (await profiles.ConfigureAwait(false)).Count)];
+        }
+        catch (StarrException ex)
+        {
+            return [new ScorecardRow("Ready for requests", health.Instance, ScorecardResult.Fail, SecretRegistry.Redact(ex.Message), "See the evidence: the app did not answer.") { Area = "Readiness" }];
+        }
+    }
+
+    /// <summary>
+    /// Whether a Sonarr/Radarr/Lidarr can take requests: a root folder, a quality profile, and an enabled indexer with RSS and
+    /// search, which the app's own health items say (IndexerRssCheck, IndexerSearchCheck warn when none is).
+    /// </summary>
+    public static ScorecardRow FromReadiness(InstanceHealth health, int rootFolders, int qualityProfiles)
+    {
+        var missing = new List<string>();
+        if (rootFolders == 0) missing.Add("no root folder");
+        if (qualityProfiles == 0) missing.Add("no quality profile");
+        foreach (var check in (string[])["IndexerRssCheck", "IndexerSearchCheck"])
+            if (health.Items.FirstOrDefault(i => i.Check == "AppHealth" && i.Source == check) is { } item) missing.Add($"{check}: {item.Message}");
+        var evidence = missing.Count == 0
+            ? $"{rootFolders} root {(rootFolders == 1 ? "folder" : "folders")}, {qualityProfiles} quality {(qualityProfiles == 1 ? "profile" : "profiles")}; the app reports indexers with RSS and search."
+            : string.Join("; ", missing) + ".";
+        return new ScorecardRow("Ready for requests", health.Instance, missing.Count == 0 ? ScorecardResult.Pass : ScorecardResult.Fail, evidence,
+            missing.Count == 0 ? null
+                : "Declare rootFolders for the app and indexers in Prowlarr (prowlarr.indexers in the reconcile YAML, synced to the app), and keep a quality profile; then run Invoke-StarrReconcile.")
+        { Area = "Readiness" };
     }
 
     public static ScorecardRow FromCertificate(CertificateCheck check) => new(

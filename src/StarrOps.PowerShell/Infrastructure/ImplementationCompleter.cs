@@ -25,9 +25,14 @@ public abstract class ImplementationCompleter(ProviderKind kind, params string[]
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var names = LiveNames(fakeBoundParameters) ?? common;
-        return names.Where(n => n.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+        var word = (wordToComplete ?? "").Trim('\'', '"');
+        // Names with spaces ("Generic Torznab") are completed quoted, so the completed line parses.
+        return names.Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult(n.Contains(' ', StringComparison.Ordinal) ? $"'{n.Replace("'", "''", StringComparison.Ordinal)}'" : n, n, CompletionResultType.ParameterValue, n));
     }
+
+    /// <summary>What the live /schema offers to complete: its implementations.</summary>
+    protected virtual IReadOnlyList<string> Names(IReadOnlyList<ProviderResource> schema) => schema.Select(t => t.Implementation).Distinct().ToList();
 
     private IReadOnlyList<string>? LiveNames(IDictionary bound)
     {
@@ -42,10 +47,10 @@ public abstract class ImplementationCompleter(ProviderKind kind, params string[]
                 _ => null,
             };
             if (instance is null || !instance.Kind.IsArr()) return null;
-            return Cache.GetOrAdd((instance.Name, ResourceKind), _ =>
+            return Cache.GetOrAdd(($"{GetType().Name}:{instance.Name}", ResourceKind), _ =>
             {
                 using var client = ArrClientFactory.Create(instance with { Timeout = TimeSpan.FromSeconds(3) });
-                return client.GetSchemaAsync(ResourceKind, CancellationToken.None).GetAwaiter().GetResult().Select(t => t.Implementation).Distinct().ToList();
+                return Names(client.GetSchemaAsync(ResourceKind, CancellationToken.None).GetAwaiter().GetResult());
             });
         }
         catch (Exception ex) when (ex is StarrOps.Core.StarrException or InvalidOperationException)
@@ -60,6 +65,13 @@ public sealed class DownloadClientImplementationCompleter() : ImplementationComp
 
 public sealed class NotificationImplementationCompleter() : ImplementationCompleter(ProviderKind.Notification,
     "Webhook", "Discord", "Slack", "Telegram", "Email", "Gotify", "Ntfy", "Pushover", "PlexServer", "MediaBrowser", "Apprise", "CustomScript");
+
+/// <summary>Prowlarr indexer definitions: the template names and Cardigann definitionNames of the live schema.</summary>
+public sealed class IndexerDefinitionCompleter() : ImplementationCompleter(ProviderKind.Indexer,
+    "Generic Torznab", "Generic Newznab", "AnimeTosho", "NZBgeek", "Knaben", "TorrentsCSV", "1337x", "LimeTorrents", "The Pirate Bay", "YTS")
+{
+    protected override IReadOnlyList<string> Names(IReadOnlyList<ProviderResource> schema) => ProviderEditor.TemplateNames(schema);
+}
 
 public sealed class AnyImplementationCompleter() : ImplementationCompleter(ProviderKind.DownloadClient,
     "QBittorrent", "Sabnzbd", "Transmission", "Webhook", "Torznab", "Newznab", "Sonarr", "Radarr", "Lidarr", "Readarr");

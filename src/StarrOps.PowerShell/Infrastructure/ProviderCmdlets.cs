@@ -45,8 +45,14 @@ public abstract class RemoveProviderCommandBase : ArrCmdlet
     // Stored as its number: pwsh lays out StarrOps.dll's public types before the module initializer can point it at
     // StarrOps.Core, so no public type here may hold a core value type in a field (see DependencyLoadContext).
     private readonly int _resourceKind;
+    private readonly bool _prowlarrOnly;
 
-    protected RemoveProviderCommandBase(ProviderKind kind) => _resourceKind = (int)kind;
+    /// <param name="prowlarrOnly">The collection is managed in Prowlarr (its indexers): another app's is refused, not touched.</param>
+    protected RemoveProviderCommandBase(ProviderKind kind, bool prowlarrOnly = false)
+    {
+        _resourceKind = (int)kind;
+        _prowlarrOnly = prowlarrOnly;
+    }
 
     private ProviderKind ResourceKind => (ProviderKind)_resourceKind;
 
@@ -65,7 +71,14 @@ public abstract class RemoveProviderCommandBase : ArrCmdlet
     [SupportsWildcards]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord() =>
+    protected override void ProcessRecord()
+    {
+        if (_prowlarrOnly && Instance.Kind != ServiceKind.Prowlarr)
+        {
+            WriteError(ErrorMapper.ToErrorRecord(new StarrOps.Core.StarrConfigurationException(
+                $"{Instance.Name} is {Instance.Kind}: this removes Prowlarr's {ResourceKind.Describe()}s. The apps' own copies go when Prowlarr removes them."), Instance.Name));
+            return;
+        }
         WithClient(Instance, async (client, token) =>
         {
             var live = await client.GetProvidersAsync(ResourceKind, token).ConfigureAwait(false);
@@ -85,6 +98,7 @@ public abstract class RemoveProviderCommandBase : ArrCmdlet
                 WriteVerbose($"{Instance.Name}: removed {ResourceKind.Describe()} '{resource.Name}'");
             }
         });
+    }
 }
 
 /// <summary>Shared tail of the Set-* cmdlets: save through the core, report, -PassThru.</summary>

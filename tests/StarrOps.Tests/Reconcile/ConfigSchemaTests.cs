@@ -57,10 +57,10 @@ public sealed class ConfigSchemaTests
     public void Strict_definitions_reject_unknown_keys_like_the_loader()
     {
         var schema = LoadSchema();
-        // The provider definition is the one open mapping: its other keys are the resource's top-level properties.
+        // The provider and indexer definitions are the open mappings: their other keys are the resource's top-level properties.
         foreach (var (name, definition) in schema["$defs"]!.AsObject())
         {
-            if (definition?["properties"] is null || name is "provider" or "root") continue;
+            if (definition?["properties"] is null || name is "provider" or "indexer" or "root") continue;
             Assert.True(definition["additionalProperties"]?.GetValue<bool>() == false, $"$defs/{name} should set additionalProperties: false");
         }
     }

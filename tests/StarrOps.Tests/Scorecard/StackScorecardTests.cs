@@ -30,6 +30,12 @@ public sealed class StackScorecardTests : IAsyncLifetime
         });
         _tls.RedirectHosts.Add("sonarr.media.test");
         _tls.RedirectHosts.Add("old.media.test");
+        // Ready for requests: a root folder each (the emulated apps have quality profiles and report no indexer problems).
+        foreach (var (app, path) in new[] { (_stack.Sonarr, "/data/media/tv"), (_stack.Radarr, "/data/media/movies") })
+        {
+            using var client = StarrOps.Core.Arr.ArrClientFactory.Create(StackInstances.All(_stack).Single(i => i.Name == app.Name));
+            await client.AddRootFolderAsync(new StarrOps.Core.Arr.RootFolderRequest(path), default);
+        }
     }
 
     public async Task DisposeAsync()
@@ -72,7 +78,8 @@ public sealed class StackScorecardTests : IAsyncLifetime
         var rows = WithBackups(await Run(options), options, FreshBackups("sonarr", "radarr"));
 
         Assert.All(rows, r => Assert.True(r.Result == ScorecardResult.Pass, $"{r.Check} {r.Target}: {r.Result} {r.Evidence}"));
-        Assert.Equal(["ApiKey", "AppHealth", "Backup", "Certificate", "Reachable", "VpnRoute"], rows.Select(r => r.Area).Distinct().Order());
+        Assert.Equal(["ApiKey", "AppHealth", "Backup", "Certificate", "Reachable", "Readiness", "VpnRoute"], rows.Select(r => r.Area).Distinct().Order());
+        Assert.Contains("1 root folder", Assert.Single(rows, r => r is { Target: "sonarr", Area: "Readiness" }).Evidence);
         Assert.Equal(ScorecardResult.Pass, StackScorecard.Overall(rows));
     }
 
@@ -115,7 +122,28 @@ public sealed class StackScorecardTests : IAsyncLifetime
         Assert.Equal(ScorecardResult.Fail, sonarr.Result);
         Assert.Contains("DownloadClientCheck: Unable to communicate with qBittorrent", sonarr.Evidence);
         Assert.Equal(ScorecardResult.Warn, Assert.Single(rows, r => r is { Target: "radarr", Area: "AppHealth" }).Result);
-        Assert.All(rows.Where(r => r.Area != "AppHealth"), r => Assert.Equal(ScorecardResult.Pass, r.Result));
+        // Radarr's warning is about indexers, so it can't take requests either.
+        Assert.Equal(ScorecardResult.Fail, Assert.Single(rows, r => r is { Target: "radarr", Area: "Readiness" }).Result);
+        Assert.All(rows.Where(r => r.Area != "AppHealth" && r is not { Target: "radarr", Area: "Readiness" }), r => Assert.Equal(ScorecardResult.Pass, r.Result));
+    }
+
+    [Fact]
+    public async Task An_app_without_a_root_folder_or_indexers_with_rss_and_search_is_not_ready_for_requests()
+    {
+        _stack.Sonarr.AddHealthCheck("IndexerRssCheck", "warning", "No indexers available with RSS sync enabled, Sonarr will not grab new releases automatically");
+        _stack.Sonarr.AddHealthCheck("IndexerSearchCheck", "warning", "No indexers available with Automatic Search enabled, Sonarr will not provide any automatic search results");
+        using (var radarr = StarrOps.Core.Arr.ArrClientFactory.Create(StackInstances.All(_stack).Single(i => i.Name == "radarr")))
+            foreach (var folder in await radarr.GetRootFoldersAsync(default)) await radarr.RemoveRootFolderAsync(folder.Id, default);
+
+        var rows = await Run(Options() with { BackupStorePath = null });
+
+        var sonarr = Assert.Single(rows, r => r is { Target: "sonarr", Area: "Readiness" });
+        Assert.Equal(ScorecardResult.Fail, sonarr.Result);
+        Assert.Contains("IndexerRssCheck: No indexers available with RSS sync enabled", sonarr.Evidence);
+        Assert.Contains("IndexerSearchCheck", sonarr.Evidence);
+        Assert.Contains("prowlarr.indexers", sonarr.Fix);
+        var radarrRow = Assert.Single(rows, r => r is { Target: "radarr", Area: "Readiness" });
+        Assert.Equal((ScorecardResult.Fail, "no root folder."), (radarrRow.Result, radarrRow.Evidence));
     }
 
     [Fact]

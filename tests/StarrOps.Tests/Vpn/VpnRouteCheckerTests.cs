@@ -234,6 +234,30 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
     }
 
     [Fact]
+    public async Task A_download_pod_that_reaches_nothing_is_no_egress_not_a_leak()
+    {
+        if (Skipped()) return;
+        await using var scene = await Scene();
+        await BindQBittorrentTo("tun0");
+        // The kill switch holding: the tools run, and every connection fails (GNU wget exits 4, curl 7).
+        scene.Cluster.Server.SetExecHandler(Media, "qbittorrent-0", async (request, _, _, stderr) =>
+        {
+            if (request.Command[0] == "wget") return 4;
+            await stderr.WriteAsync(Encoding.UTF8.GetBytes("curl: (7) Failed to connect to ipinfo.io port 443: Network is unreachable\n"));
+            return 7;
+        });
+
+        var results = await Check(scene);
+
+        Assert.Equal(["DownloadEgressIsVpn media/qbittorrent-0"], Failures(results));
+        var egress = results.Single(r => r.Check == VpnChecks.DownloadEgressIsVpn);
+        Assert.Equal("no egress: the pod reaches nothing outside (wget exited with 4; curl exited with 7: curl: (7) Failed to connect to ipinfo.io port 443: Network is unreachable); no leak, the download client is offline",
+            egress.Evidence);
+        Assert.Contains("kill switch", egress.Remediation);
+        Assert.DoesNotContain(results, r => r.Check == VpnChecks.DownloadEgressDiffersFromCluster);
+    }
+
+    [Fact]
     public async Task The_reference_pod_can_be_named()
     {
         if (Skipped()) return;

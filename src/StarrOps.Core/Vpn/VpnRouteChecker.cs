@@ -25,6 +25,11 @@ public sealed record VpnCheckOptions(string Namespace)
     public IReadOnlyList<string> TunnelInterfaces { get; init; } = DefaultTunnelInterfaces;
     /// <summary>A pod whose egress is the cluster's ordinary one; null: the first media pod (Sonarr first).</summary>
     public string? ReferencePod { get; init; }
+    /// <summary>
+    /// How long wget/curl in a pod may take to get the echo URL's answer. Gluetun's kill switch drops packets silently, so
+    /// without a bound a connect would hang for minutes (TCP's SYN retries) before telling "no egress".
+    /// </summary>
+    public TimeSpan EgressTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Apps (label values) whose pods must route through the VPN.</summary>
     public IReadOnlyList<string> DownloadApps { get; init; } = DefaultDownloadApps;
     /// <summary>Apps whose pods must not.</summary>
@@ -36,8 +41,8 @@ public sealed record VpnCheckOptions(string Namespace)
 /// <summary>
 /// Verifies the VPN route of the download pods (FR006/FR016): Gluetun's VPN runs; the egress IP seen from inside each
 /// download pod is Gluetun's public IP and not the cluster's ordinary egress; qBittorrent is bound to the tunnel
-/// interface; no media-serving pod routes through the VPN. Egress IPs are measured by exec'ing <c>wget -qO- URL</c>
-/// (falling back to <c>curl -fsS URL</c>) in the pod. One result per check and target; failures are results, not exceptions.
+/// interface; no media-serving pod routes through the VPN. Egress IPs are measured by exec'ing <c>wget -t 1 -T S -qO- URL</c>
+/// (falling back to <c>curl -fsS -m S URL</c>) in the pod. One result per check and target; failures are results, not exceptions.
 /// </summary>
 public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? host = null)
 {
@@ -233,7 +238,7 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
     /// <summary><see cref="NoConnection"/>: a tool ran but could not connect (no route, refused, timed out), as opposed to no tool at all.</summary>
     private sealed record Egress(string? Ip, string? Problem, bool NoConnection = false);
 
-    // GNU wget exits 4 on a network failure; curl 6 (host not resolved), 7 (could not connect), 28 (timed out).
+    // GNU wget exits 4 on a network failure or timeout; curl 6 (host not resolved), 7 (could not connect), 28 (timed out).
     // BusyBox wget exits 1 for everything, so its message tells.
     private static bool IsConnectionFailure(string tool, int? exitCode, string stderr) => tool switch
     {
@@ -244,11 +249,12 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
         _ => false,
     };
 
-    /// <summary>The public IP the pod's traffic leaves with: <c>wget -qO- URL</c>, else <c>curl -fsS URL</c> (images carry one or the other).</summary>
+    /// <summary>The public IP the pod's traffic leaves with: <c>wget -t 1 -T S -qO- URL</c>, else <c>curl -fsS -m S URL</c> (images carry one or the other; BusyBox wget takes -T and ignores -t).</summary>
     private async Task<Egress> MeasureEgressAsync(KubePod pod, VpnCheckOptions options, CancellationToken cancellationToken)
     {
         var container = ContainerToMeasure(pod, options);
-        string[][] commands = [["wget", "-qO-", options.IpEchoUrl], ["curl", "-fsS", options.IpEchoUrl]];
+        var seconds = Math.Max(1, (int)Math.Ceiling(options.EgressTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[][] commands = [["wget", "-t", "1", "-T", seconds, "-qO-", options.IpEchoUrl], ["curl", "-fsS", "-m", seconds, options.IpEchoUrl]];
         var problems = new List<string>();
         var noConnection = false;
         foreach (var command in commands)

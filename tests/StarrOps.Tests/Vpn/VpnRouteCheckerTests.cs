@@ -127,7 +127,7 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
         // The download pod is measured in the qBittorrent container (not the Gluetun sidecar), with the default echo URL.
         var qbitExec = Assert.Single(scene.Execs, e => e.Pod == "qbittorrent-0");
         Assert.Equal("qbittorrent", qbitExec.Container);
-        Assert.Equal(["wget", "-qO-", "https://ipinfo.io/ip"], qbitExec.Command);
+        Assert.Equal(["wget", "-t", "1", "-T", "10", "-qO-", "https://ipinfo.io/ip"], qbitExec.Command);
         var everything = string.Join("\n", results.Select(r => r.ToString()).Concat(host.Messages));
         Assert.DoesNotContain(GluetunKey, everything);
         Assert.DoesNotContain(qbittorrent.Server!.Password, everything);
@@ -215,7 +215,7 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
         var results = await Check(scene, configure: o => o with { IpEchoUrl = "http://ifconfig.me/ip" });
 
         Assert.Empty(Failures(results));
-        Assert.Equal(["wget -qO- http://ifconfig.me/ip", "curl -fsS http://ifconfig.me/ip"],
+        Assert.Equal(["wget -t 1 -T 10 -qO- http://ifconfig.me/ip", "curl -fsS -m 10 http://ifconfig.me/ip"],
             scene.Execs.Where(e => e.Pod == "qbittorrent-0").Select(e => e.CommandLine));
     }
 

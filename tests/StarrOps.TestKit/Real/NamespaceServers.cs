@@ -93,7 +93,7 @@ public sealed class NamespaceIpEchoServer : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        // _stop is not disposed: connections still being answered read its token.
     }
 }
 
@@ -175,6 +175,6 @@ public sealed class NamespaceForwarder : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        // _stop is not disposed: connections still being answered read its token.
     }
 }

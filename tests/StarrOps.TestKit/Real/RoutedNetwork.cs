@@ -148,6 +148,14 @@ public sealed partial class RoutedNetwork : IAsyncDisposable
     /// <summary>The tunnel goes away, as Gluetun's tun0 does when the VPN drops; its route goes with it.</summary>
     public Task TunnelDownAsync(string pod) => Ip(Pod(pod).NetworkNamespace, "link", "del", "tun0");
 
+    /// <summary>
+    /// Gluetun's kill switch in the pod: an nft output policy of drop, except loopback, the tunnel and the cluster
+    /// network (what FIREWALL_OUTBOUND_SUBNETS allows). With the tunnel gone, connections elsewhere fail with EPERM.
+    /// </summary>
+    public Task KillSwitchAsync(string pod) =>
+        NetworkNamespace.RunCheckedAsync("ip", ["netns", "exec", Pod(pod).NetworkNamespace, "nft", "-f", "-"],
+            "table inet killswitch {\n  chain out {\n    type filter hook output priority 0; policy drop;\n    oifname \"lo\" accept\n    oifname \"tun0\" accept\n    ip daddr 10.42.0.0/24 accept\n  }\n}\n");
+
     /// <summary>The pod's routes and addresses, for a failure message.</summary>
     public async Task<string> DescribeAsync(string pod)
     {

@@ -95,10 +95,11 @@ public sealed class VpnRouteRealRoutingTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<IReadOnlyList<VpnCheckResult>> Check(RealScene scene)
+    private async Task<IReadOnlyList<VpnCheckResult>> Check(RealScene scene, Func<VpnCheckOptions, VpnCheckOptions>? configure = null)
     {
         using var client = scene.Cluster.Client();
         var options = new VpnCheckOptions(Media) { Gluetun = scene.GluetunInstance, QBittorrent = scene.QBittorrentInstance, IpEchoUrl = scene.Network.EchoUrl };
+        options = configure?.Invoke(options) ?? options;
         var started = scene.Elapsed.Elapsed;
         var results = await new VpnRouteChecker(client).CheckAsync(options, CancellationToken.None);
         output.WriteLine($"check took {(scene.Elapsed.Elapsed - started).TotalMilliseconds:0} ms");
@@ -112,8 +113,9 @@ public sealed class VpnRouteRealRoutingTests(ITestOutputHelper output)
     private static string[] Failures(IReadOnlyList<VpnCheckResult> results) =>
         results.Where(r => r.Status == VpnCheckStatus.Fail).Select(r => $"{r.Check} {r.Target}").ToArray();
 
-    private static VpnCheckResult Row(IReadOnlyList<VpnCheckResult> results, string check, string target = $"{Media}/{Download}") =>
-        results.Single(r => r.Check == check && (check == VpnChecks.GluetunRunning || check == VpnChecks.QBittorrentBoundToTunnel || r.Target == target));
+    /// <summary>The one row of a check (of <paramref name="target"/>, for a check with a row per pod).</summary>
+    private static VpnCheckResult Row(IReadOnlyList<VpnCheckResult> results, string check, string? target = null) =>
+        results.Single(r => r.Check == check && (target is null || r.Target == target));
 
     [RealRoutingFact]
     public async Task Every_check_passes_when_only_the_download_pod_really_leaves_through_the_gateway()
@@ -187,6 +189,26 @@ public sealed class VpnRouteRealRoutingTests(ITestOutputHelper output)
         var leak = Row(results, VpnChecks.DownloadEgressDiffersFromCluster);
         Assert.Equal(Cluster, leak.ObservedIp);
         Assert.Equal($"egress {Cluster} = cluster egress of sonarr-0: the download pod leaks through the cluster's IP", leak.Evidence);
+    }
+
+    [RealRoutingFact]
+    public async Task Gateway_down_with_a_fallback_route_behind_the_kill_switch_is_no_egress()
+    {
+        // Gluetun's own way: the pod network's route stays, its firewall drops everything but the tunnel and the cluster.
+        await using var scene = await Scene();
+        await scene.Network.AddFallbackRouteAsync(Download);
+        await scene.Network.KillSwitchAsync(Download);
+        await scene.Network.TunnelDownAsync(Download);
+        scene.Gluetun.VpnStatus = "stopped";
+        scene.Gluetun.PublicIp = "";
+
+        var results = await Check(scene, o => o with { EgressTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal(["GluetunRunning gluetun", "DownloadEgressIsVpn media/qbittorrent-0"], Failures(results));
+        var egress = Row(results, VpnChecks.DownloadEgressIsVpn);
+        // Dropped, not refused: both tools run into their timeout (wget 4, curl 28) instead of hanging for minutes.
+        Assert.StartsWith("no egress: the pod reaches nothing outside (wget exited with 4; curl exited with 28", egress.Evidence);
+        Assert.Equal(2, scene.Network.EchoRequests); // only the two media pods reached the echo server
     }
 
     [RealRoutingFact]

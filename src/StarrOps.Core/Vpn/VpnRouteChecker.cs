@@ -25,6 +25,11 @@ public sealed record VpnCheckOptions(string Namespace)
     public IReadOnlyList<string> TunnelInterfaces { get; init; } = DefaultTunnelInterfaces;
     /// <summary>A pod whose egress is the cluster's ordinary one; null: the first media pod (Sonarr first).</summary>
     public string? ReferencePod { get; init; }
+    /// <summary>
+    /// How long wget/curl in a pod may take to get the echo URL's answer. Gluetun's kill switch drops packets silently, so
+    /// without a bound a connect would hang for minutes (TCP's SYN retries) before telling "no egress".
+    /// </summary>
+    public TimeSpan EgressTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Apps (label values) whose pods must route through the VPN.</summary>
     public IReadOnlyList<string> DownloadApps { get; init; } = DefaultDownloadApps;
     /// <summary>Apps whose pods must not.</summary>
@@ -36,8 +41,8 @@ public sealed record VpnCheckOptions(string Namespace)
 /// <summary>
 /// Verifies the VPN route of the download pods (FR006/FR016): Gluetun's VPN runs; the egress IP seen from inside each
 /// download pod is Gluetun's public IP and not the cluster's ordinary egress; qBittorrent is bound to the tunnel
-/// interface; no media-serving pod routes through the VPN. Egress IPs are measured by exec'ing <c>wget -qO- URL</c>
-/// (falling back to <c>curl -fsS URL</c>) in the pod. One result per check and target; failures are results, not exceptions.
+/// interface; no media-serving pod routes through the VPN. Egress IPs are measured by exec'ing <c>wget -t 1 -T S -qO- URL</c>
+/// (falling back to <c>curl -fsS -m S URL</c>) in the pod. One result per check and target; failures are results, not exceptions.
 /// </summary>
 public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? host = null)
 {
@@ -87,7 +92,14 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
         {
             var egress = EgressOf(pod);
             var target = $"{ns}/{pod.Name}";
-            if (egress.Ip is null)
+            if (egress.Ip is null && egress.NoConnection)
+            {
+                // The tool ran and nothing answered: the pod has no way out. That is the kill switch holding, not a leak.
+                results.Add(Result(VpnChecks.DownloadEgressIsVpn, target, VpnCheckStatus.Fail,
+                    $"no egress: the pod reaches nothing outside ({egress.Problem}); no leak, the download client is offline",
+                    "The tunnel is down and nothing routes around it (the kill switch holds): bring Gluetun's VPN up (see GluetunRunning; kubectl logs POD -c gluetun). If -IpEchoUrl is a host the VPN cannot reach, pass one it can."));
+            }
+            else if (egress.Ip is null)
             {
                 results.Add(Result(VpnChecks.DownloadEgressIsVpn, target, VpnCheckStatus.Fail, $"egress not measured: {egress.Problem}",
                     "Make wget or curl available in the download container, or pass -IpEchoUrl with a URL the pod can reach."));
@@ -143,7 +155,7 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
             var egress = EgressOf(pod);
             var target = $"{ns}/{pod.Name}";
             if (egress.Ip is null)
-                results.Add(Result(VpnChecks.MediaPodNotOnVpn, target, VpnCheckStatus.Skipped, $"egress not measured: {egress.Problem}"));
+                results.Add(Result(VpnChecks.MediaPodNotOnVpn, target, VpnCheckStatus.Skipped, $"{(egress.NoConnection ? "no egress" : "egress not measured")}: {egress.Problem}"));
             else if (vpnIp is null)
                 results.Add(Result(VpnChecks.MediaPodNotOnVpn, target, VpnCheckStatus.Skipped, $"egress {egress.Ip}; Gluetun reported no public IP", observed: egress.Ip));
             else
@@ -223,14 +235,28 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
         }
     }
 
-    private sealed record Egress(string? Ip, string? Problem);
+    /// <summary><see cref="NoConnection"/>: a tool ran but could not connect (no route, refused, timed out), as opposed to no tool at all.</summary>
+    private sealed record Egress(string? Ip, string? Problem, bool NoConnection = false);
 
-    /// <summary>The public IP the pod's traffic leaves with: <c>wget -qO- URL</c>, else <c>curl -fsS URL</c> (images carry one or the other).</summary>
+    // GNU wget exits 4 on a network failure or timeout; curl 6 (host not resolved), 7 (could not connect), 28 (timed out).
+    // BusyBox wget exits 1 for everything, so its message tells.
+    private static bool IsConnectionFailure(string tool, int? exitCode, string stderr) => tool switch
+    {
+        "wget" => exitCode == 4 || (exitCode == 1 && (stderr.Contains("unreachable", StringComparison.OrdinalIgnoreCase)
+            || stderr.Contains("No route to host", StringComparison.OrdinalIgnoreCase) || stderr.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+            || stderr.Contains("Connection refused", StringComparison.OrdinalIgnoreCase))),
+        "curl" => exitCode is 6 or 7 or 28,
+        _ => false,
+    };
+
+    /// <summary>The public IP the pod's traffic leaves with: <c>wget -t 1 -T S -qO- URL</c>, else <c>curl -fsS -m S URL</c> (images carry one or the other; BusyBox wget takes -T and ignores -t).</summary>
     private async Task<Egress> MeasureEgressAsync(KubePod pod, VpnCheckOptions options, CancellationToken cancellationToken)
     {
         var container = ContainerToMeasure(pod, options);
-        string[][] commands = [["wget", "-qO-", options.IpEchoUrl], ["curl", "-fsS", options.IpEchoUrl]];
+        var seconds = Math.Max(1, (int)Math.Ceiling(options.EgressTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[][] commands = [["wget", "-t", "1", "-T", seconds, "-qO-", options.IpEchoUrl], ["curl", "-fsS", "-m", seconds, options.IpEchoUrl]];
         var problems = new List<string>();
+        var noConnection = false;
         foreach (var command in commands)
         {
             try
@@ -242,6 +268,7 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
                     _host.WriteVerbose($"VPN check: {pod.Name} egress {address} ({command[0]})");
                     return new Egress(address.ToString(), null);
                 }
+                if (!result.Succeeded && IsConnectionFailure(command[0], result.ExitCode, result.Stderr)) noConnection = true;
                 problems.Add(result.Succeeded
                     ? $"{command[0]} answered '{Truncate(text)}', not an IP address"
                     : $"{command[0]} exited with {result.ExitCode}{(result.Stderr.Trim().Length == 0 ? "" : ": " + Truncate(result.Stderr.Trim()))}");
@@ -251,7 +278,7 @@ public sealed class VpnRouteChecker(KubernetesClient kubernetes, IStarrHost? hos
                 problems.Add($"{command[0]} could not run");
             }
         }
-        return new Egress(null, string.Join("; ", problems));
+        return new Egress(null, string.Join("; ", problems), noConnection);
     }
 
     // Containers of a pod share its network namespace: any works; prefer the app's own (the Gluetun sidecar has neither tool, usually).

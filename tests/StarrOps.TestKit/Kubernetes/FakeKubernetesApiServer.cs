@@ -144,6 +144,10 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary>Handles every exec into this pod (any container: <see cref="ExecRequest.Container"/> says which).</summary>
     public void SetExecHandler(string @namespace, string pod, ExecHandler handler) => _execHandlers[(@namespace, pod)] = handler;
 
+    /// <summary>Execs into this pod run for real inside network namespace <paramref name="networkNamespace"/> (<see cref="NetworkNamespaceExec"/>).</summary>
+    public void RunExecsInNetworkNamespace(string @namespace, string pod, string networkNamespace, TimeSpan? timeout = null) =>
+        SetExecHandler(@namespace, pod, NetworkNamespaceExec.Handler(networkNamespace, timeout));
+
     /// <summary>A file the default commands (<c>cat</c>) of the pod's containers can read.</summary>
     public void SetFile(string @namespace, string pod, string path, string content) => _files[(@namespace, pod, path)] = Encoding.UTF8.GetBytes(content);
 

@@ -17,6 +17,13 @@ public sealed record QBittorrentNoxOptions
     public int MaxAuthenticationFailCount { get; init; } = 1000;
     /// <summary>How long to wait for the WebUI to answer after start.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Run inside this network namespace (<c>ip netns exec</c>): the WebUI listens on the namespace's 127.0.0.1:8080 and
+    /// <see cref="QBittorrentNoxServer.Url"/> is a loopback forwarder into it. Null: the test process's namespace.
+    /// </summary>
+    public string? NetworkNamespace { get; init; }
+    /// <summary>The interface the torrent session binds to (its current_network_interface preference).</summary>
+    public string SessionInterface { get; init; } = "lo";
 }
 
 /// <summary>
@@ -32,6 +39,7 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
     private readonly QBittorrentNoxOptions _options;
     private readonly StringBuilder _output = new();
     private Process? _process;
+    private NamespaceForwarder? _forwarder;
 
     private QBittorrentNoxServer(QBittorrentNoxOptions options, string profile, int webUiPort, int listenPort)
     {
@@ -58,7 +66,7 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
         || Environment.GetEnvironmentVariable("CI") == "1";
 
-    public Uri Url => new($"http://127.0.0.1:{WebUiPort}");
+    public Uri Url => new($"http://127.0.0.1:{_forwarder?.Port ?? WebUiPort}");
     public string Username { get; }
     public string Password { get; }
     public int WebUiPort { get; }
@@ -77,7 +85,11 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var profile = Directory.CreateTempSubdirectory("starrops-qbt-").FullName;
-            var server = new QBittorrentNoxServer(options, profile, FreeLoopbackPort(), FreeLoopbackPort());
+            // In a namespace the WebUI listens on the same port number as its loopback forwarder here: qBittorrent rejects
+            // a Host header whose port is not its own. A fresh namespace has every port free.
+            var server = options.NetworkNamespace is null
+                ? new QBittorrentNoxServer(options, profile, FreeLoopbackPort(), FreeLoopbackPort())
+                : new QBittorrentNoxServer(options, profile, FreeLoopbackPort(), 6881);
             try
             {
                 server.WriteConfiguration();
@@ -104,6 +116,8 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
     {
         AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         Kill();
+        if (_forwarder is not null) await _forwarder.DisposeAsync().ConfigureAwait(false);
+        _forwarder = null;
         for (var attempt = 0; attempt < 5 && Directory.Exists(ProfileDirectory); attempt++)
         {
             try
@@ -145,9 +159,9 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
             Accepted=true
 
             [BitTorrent]
-            Session\Interface=lo
-            Session\InterfaceName=lo
-            Session\InterfaceAddress=127.0.0.1
+            Session\Interface={_options.SessionInterface}
+            Session\InterfaceName={_options.SessionInterface}
+            Session\InterfaceAddress={(_options.SessionInterface == "lo" ? "127.0.0.1" : "")}
             Session\Port={ListenPort}
             Session\DHTEnabled=false
             Session\PeXEnabled=false
@@ -176,13 +190,19 @@ public sealed class QBittorrentNoxServer : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Probe.Value.Path!)
+        var start = new ProcessStartInfo(_options.NetworkNamespace is null ? Probe.Value.Path! : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true, // qBittorrent 4.5 asks about the legal notice on stdin if the config didn't settle it
             UseShellExecute = false,
         };
+        if (_options.NetworkNamespace is { } netns)
+        {
+            // ip netns exec execs the program: killing this process kills qBittorrent.
+            foreach (var argument in (string[])["netns", "exec", netns, Probe.Value.Path!]) start.ArgumentList.Add(argument);
+            _forwarder ??= NamespaceForwarder.Start(netns, new IPEndPoint(IPAddress.Loopback, WebUiPort), WebUiPort);
+        }
         start.ArgumentList.Add($"--profile={ProfileDirectory}");
         if (InstalledVersion is { } version && version >= new Version(4, 6)) start.ArgumentList.Add("--confirm-legal-notice");
         start.Environment["HOME"] = ProfileDirectory;

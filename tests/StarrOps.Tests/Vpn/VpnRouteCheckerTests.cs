@@ -127,7 +127,7 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
         // The download pod is measured in the qBittorrent container (not the Gluetun sidecar), with the default echo URL.
         var qbitExec = Assert.Single(scene.Execs, e => e.Pod == "qbittorrent-0");
         Assert.Equal("qbittorrent", qbitExec.Container);
-        Assert.Equal(["wget", "-qO-", "https://ipinfo.io/ip"], qbitExec.Command);
+        Assert.Equal(["wget", "-t", "1", "-T", "10", "-qO-", "https://ipinfo.io/ip"], qbitExec.Command);
         var everything = string.Join("\n", results.Select(r => r.ToString()).Concat(host.Messages));
         Assert.DoesNotContain(GluetunKey, everything);
         Assert.DoesNotContain(qbittorrent.Server!.Password, everything);
@@ -215,7 +215,7 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
         var results = await Check(scene, configure: o => o with { IpEchoUrl = "http://ifconfig.me/ip" });
 
         Assert.Empty(Failures(results));
-        Assert.Equal(["wget -qO- http://ifconfig.me/ip", "curl -fsS http://ifconfig.me/ip"],
+        Assert.Equal(["wget -t 1 -T 10 -qO- http://ifconfig.me/ip", "curl -fsS -m 10 http://ifconfig.me/ip"],
             scene.Execs.Where(e => e.Pod == "qbittorrent-0").Select(e => e.CommandLine));
     }
 
@@ -231,6 +231,30 @@ public sealed class VpnRouteCheckerTests(QBittorrentNoxFixture qbittorrent, ITes
 
         Assert.Equal(["DownloadEgressIsVpn media/qbittorrent-0"], Failures(results));
         Assert.Equal("egress not measured: wget could not run; curl could not run", results.Single(r => r.Check == VpnChecks.DownloadEgressIsVpn).Evidence);
+    }
+
+    [Fact]
+    public async Task A_download_pod_that_reaches_nothing_is_no_egress_not_a_leak()
+    {
+        if (Skipped()) return;
+        await using var scene = await Scene();
+        await BindQBittorrentTo("tun0");
+        // The kill switch holding: the tools run, and every connection fails (GNU wget exits 4, curl 7).
+        scene.Cluster.Server.SetExecHandler(Media, "qbittorrent-0", async (request, _, _, stderr) =>
+        {
+            if (request.Command[0] == "wget") return 4;
+            await stderr.WriteAsync(Encoding.UTF8.GetBytes("curl: (7) Failed to connect to ipinfo.io port 443: Network is unreachable\n"));
+            return 7;
+        });
+
+        var results = await Check(scene);
+
+        Assert.Equal(["DownloadEgressIsVpn media/qbittorrent-0"], Failures(results));
+        var egress = results.Single(r => r.Check == VpnChecks.DownloadEgressIsVpn);
+        Assert.Equal("no egress: the pod reaches nothing outside (wget exited with 4; curl exited with 7: curl: (7) Failed to connect to ipinfo.io port 443: Network is unreachable); no leak, the download client is offline",
+            egress.Evidence);
+        Assert.Contains("kill switch", egress.Remediation);
+        Assert.DoesNotContain(results, r => r.Check == VpnChecks.DownloadEgressDiffersFromCluster);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using StarrOps.Benchmarks;
 
-// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|all]
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|pwsh-kubernetes [module [samples]]|all]
 var command = args.Length > 0 ? args[0] : "all";
 return command switch
 {
     "load-child" => LoadBenchmark.Child(args[1]),
     "load" => LoadBenchmark.Run(args.Length > 1 ? args[1..] : []),
     "backup" => await BackupBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
+    "pwsh-kubernetes" => await PwshKubernetesBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "all" => await All(),
     _ => Usage(),
 };
@@ -19,6 +20,6 @@ static async Task<int> All()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...]]");
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | pwsh-kubernetes [module [samples]]]");
     return 2;
 }

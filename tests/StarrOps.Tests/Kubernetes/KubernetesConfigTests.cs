@@ -115,11 +115,14 @@ public sealed class KubernetesConfigTests : IDisposable
         File.SetLastWriteTimeUtc(Path.Combine(root, "token"), DateTime.UtcNow.AddSeconds(5));
         cluster.Server.ExpireToken(first);
         await client.GetSecretAsync(client.DefaultNamespace, FakeMediaStack.SecretName, CancellationToken.None);
+        var exec = await client.ExecAsync(client.DefaultNamespace, "sonarr-0", null, ["cat", "/etc/hostname"], null, CancellationToken.None);
 
+        Assert.Equal("sonarr-0\n", exec.EnsureSuccess().Stdout);
         Assert.Equal("media", client.DefaultNamespace);
         Assert.Equal(new Uri($"https://127.0.0.1:{cluster.Server.Url.Port}"), client.Connection.Server);
         Assert.Equal(2, cluster.Server.Requests.Count(r => r.StatusCode == 200));
         Assert.DoesNotContain(cluster.Server.Requests, r => r.StatusCode == 401);
+        Assert.Equal("system:serviceaccount:media:starrops", cluster.Server.Requests[^1].User);
     }
 
     [Fact]

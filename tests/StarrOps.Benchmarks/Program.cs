@@ -1,6 +1,6 @@
 using StarrOps.Benchmarks;
 
-// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|all]
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|all]
 var command = args.Length > 0 ? args[0] : "all";
 return command switch
 {
@@ -8,6 +8,7 @@ return command switch
     "load" => LoadBenchmark.Run(args.Length > 1 ? args[1..] : []),
     "backup" => await BackupBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "reconcile" => await ReconcileBenchmarkEntry.RunAsync(),
+    "pwsh-kubernetes" => await PwshKubernetesBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "all" => await All(),
     _ => Usage(),
 };
@@ -20,6 +21,6 @@ static async Task<int> All()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile]");
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]]]");
     return 2;
 }

@@ -124,6 +124,24 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
         }
     }
 
+    It 'never loads KubernetesClient: not on import, not for a zero-config run from the environment' {
+        # Loading KubernetesClient and building a client costs ~0.6 s of CPU and 30 MiB: only Kubernetes cmdlets may pay it.
+        $loaded = "[AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'KubernetesClient'"
+        $run = Invoke-Child "`$afterImport = $loaded; Invoke-StarrReconcile | Out-Null; 'after import: {0}; after reconcile: {1}' -f `$afterImport, ($loaded)"
+        $run.ExitCode | Should -Be 0 -Because $run.Errors
+        $run.Output | Should -Match 'after import: False; after reconcile: False'
+        # The same check sees it when a Kubernetes cmdlet runs (here against an address that refuses: the client is built all the same).
+        $kubeconfig = Join-Path ([System.IO.Path]::GetTempPath()) ("starrops-lazy-" + [guid]::NewGuid().ToString('N') + '.yaml')
+        Set-Content -Path $kubeconfig -Value "apiVersion: v1`nkind: Config`ncurrent-context: c`nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]`nusers: [{name: u, user: {token: lazy-test-token}}]`ncontexts: [{name: c, context: {cluster: c, user: u}}]"
+        try {
+            $kube = Invoke-Child "try { Get-StarrInstance -Namespace media -Kubeconfig '$kubeconfig' -ErrorAction Stop } catch { }; 'after kubernetes: {0}' -f ($loaded)"
+            $kube.Output | Should -Match 'after kubernetes: True'
+        }
+        finally {
+            Remove-Item $kubeconfig -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'fails with a clear error when nothing is configured' {
         $run = Invoke-PwshProcess -Command "Import-Module '$script:manifestPath'; Invoke-StarrReconcile" -WithoutStarrEnvironment
         $run.ExitCode | Should -Not -Be 0

@@ -68,11 +68,15 @@ function Read-WithOtherYaml {
         $run.Output | Should -Not -Match 'FileLoad|could not load'
     }
 
-    It 'keeps StarrOps.Core and YamlDotNet out of the default load context' {
-        $run = Invoke-FreshPwsh "Import-Module '$script:manifestPath'; $script:readers; `$null = Read-WithStarrOps; [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'StarrOps','StarrOps.Core','YamlDotNet' } | ForEach-Object { '{0}={1}' -f `$_.GetName().Name, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }"
+    It 'keeps StarrOps.Core, KubernetesClient and YamlDotNet out of the default load context' {
+        $run = Invoke-FreshPwsh "Import-Module '$script:manifestPath'; $script:readers; `$null = Read-WithStarrOps; [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'StarrOps','StarrOps.Core','YamlDotNet','KubernetesClient','Fractions' } | ForEach-Object { '{0}={1}' -f `$_.GetName().Name, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }"
         $run.Output | Should -Match 'StarrOps=Default' -Because $run.Errors
         $run.Output | Should -Match 'StarrOps\.Core=StarrOps\.Dependencies'
         $run.Output | Should -Match 'YamlDotNet=StarrOps\.Dependencies'
+        # The kubeconfig was read by KubernetesClient, which loaded into the module's context with the one YamlDotNet (18).
+        $run.Output | Should -Match 'KubernetesClient=StarrOps\.Dependencies'
+        $run.Output | Should -Not -Match '(KubernetesClient|Fractions|YamlDotNet)=Default'
+        ([regex]::Matches($run.Output, 'YamlDotNet=')).Count | Should -Be 1
     }
 }
 

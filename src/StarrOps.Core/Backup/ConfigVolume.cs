@@ -53,11 +53,10 @@ internal sealed record ConfigVolumeTarget(string Namespace, KubePod Pod, string 
     /// <summary>The Deployment or StatefulSet that owns the pod (a Deployment's pods belong to a ReplicaSet named DEPLOYMENT-HASH).</summary>
     public (KubernetesApiResource Resource, string Name)? Owner()
     {
-        var owner = (Pod.Raw["metadata"]?["ownerReferences"] as System.Text.Json.Nodes.JsonArray)?.OfType<System.Text.Json.Nodes.JsonObject>()
-            .FirstOrDefault(o => o["controller"]?.GetValue<bool>() != false);
-        var kind = owner?["kind"]?.GetValue<string>();
-        var name = owner?["name"]?.GetValue<string>();
-        if (name is null) return null;
+        var owner = Pod.Metadata.OwnerReferences.FirstOrDefault(o => o.Controller != false);
+        var kind = owner?.Kind;
+        var name = owner?.Name;
+        if (string.IsNullOrEmpty(name)) return null;
         return kind switch
         {
             "StatefulSet" => (KubernetesApiResource.StatefulSets, name),

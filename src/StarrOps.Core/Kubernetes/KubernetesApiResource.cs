@@ -1,8 +1,8 @@
 namespace StarrOps.Core.Kubernetes;
 
 /// <summary>
-/// One REST resource type of the Kubernetes API (group, version, plural name) and how its URLs are
-/// built. Only the types StarrOps uses are listed.
+/// One REST resource type of the Kubernetes API (group, version, plural name), as errors and RBAC rules name it.
+/// Only the types StarrOps uses are listed; KubernetesClient builds the URLs.
 /// </summary>
 public sealed record KubernetesApiResource(string Group, string Version, string Plural, string Kind)
 {
@@ -24,15 +24,4 @@ public sealed record KubernetesApiResource(string Group, string Version, string 
 
     /// <summary>"pod", "statefulset": how our messages name one object of this type.</summary>
     public string Singular => Kind.ToLowerInvariant();
-
-    /// <summary>The path of the collection, of one object, or of one object's subresource.</summary>
-    public string PathFor(string? @namespace, string? name = null, string? subresource = null)
-    {
-        var path = Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
-        if (@namespace is not null && this != Namespaces) path += "/namespaces/" + Uri.EscapeDataString(@namespace);
-        path += "/" + Plural;
-        if (name is not null) path += "/" + Uri.EscapeDataString(name);
-        if (subresource is not null) path += "/" + subresource;
-        return path;
-    }
 }

@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using StarrOps.Core.Instances;
+using StarrOps.Core.Kubernetes.Gateway;
 
 namespace StarrOps.Core.Kubernetes;
 
@@ -9,16 +9,16 @@ namespace StarrOps.Core.Kubernetes;
 /// </summary>
 public sealed class KubernetesConnection
 {
-    internal KubernetesConnection(Uri server, string @namespace, string source, KubernetesCredentials credentials,
-        X509Certificate2Collection? certificateAuthorities, bool insecureSkipTlsVerify, string? tlsServerName, string? context)
+    internal KubernetesConnection(KubeGatewayConfiguration gateway, Uri server, string? @namespace, string source, string authenticationMethod,
+        bool insecureSkipTlsVerify, string? tlsServerName, string? context)
     {
         if (!server.IsAbsoluteUri || (server.Scheme != Uri.UriSchemeHttps && server.Scheme != Uri.UriSchemeHttp))
             throw new StarrConfigurationException($"The Kubernetes API server address \"{server}\" from {source} must be an absolute https:// URL.");
+        Gateway = gateway;
         Server = server;
         Namespace = string.IsNullOrEmpty(@namespace) ? "default" : @namespace;
         Source = source;
-        Credentials = credentials;
-        CertificateAuthorities = certificateAuthorities;
+        AuthenticationMethod = authenticationMethod;
         InsecureSkipTlsVerify = insecureSkipTlsVerify;
         TlsServerName = tlsServerName;
         Context = context;
@@ -26,8 +26,7 @@ public sealed class KubernetesConnection
 
     /// <summary>A connection with a fixed bearer token, trusting <paramref name="certificateAuthorityPem"/> (null: the system's trust store).</summary>
     public static KubernetesConnection ForToken(Uri server, Secret token, string? certificateAuthorityPem, string @namespace = "default") =>
-        new(server, @namespace, $"API server {server}", new StaticCredentials(token, null),
-            certificateAuthorityPem is null ? null : KubernetesPem.LoadCertificates(certificateAuthorityPem, $"API server {server}"), false, null, null);
+        KubeConfigBuilder.ForToken(server, token, certificateAuthorityPem, @namespace);
 
     public Uri Server { get; }
     /// <summary>The namespace of the context (or of the pod, in a cluster); "default" when none is set.</summary>
@@ -39,11 +38,10 @@ public sealed class KubernetesConnection
     public bool InsecureSkipTlsVerify { get; }
     public string? TlsServerName { get; }
     /// <summary>"token", "token file /path", "client certificate", "exec plugin aws".</summary>
-    public string AuthenticationMethod => Credentials.Description;
+    public string AuthenticationMethod { get; }
 
-    internal KubernetesCredentials Credentials { get; }
-    /// <summary>The cluster's CA; when set, only it is trusted (not the system store), as with kubectl.</summary>
-    internal X509Certificate2Collection? CertificateAuthorities { get; }
+    /// <summary>The gateway's own view (the KubernetesClient configuration); nothing outside Gateway/ looks inside.</summary>
+    internal KubeGatewayConfiguration Gateway { get; }
 
     public override string ToString() => $"{Server} ({Source})";
 }

@@ -77,9 +77,8 @@ public sealed class KubernetesException : StarrException
     };
 
     /// <summary>Builds the exception for an error answer of the API server.</summary>
-    internal static KubernetesException FromResponse(KubernetesOperation operation, HttpStatusCode statusCode, string? body, string server)
+    internal static KubernetesException FromResponse(KubernetesOperation operation, HttpStatusCode statusCode, KubernetesStatus? status, string server)
     {
-        var status = KubernetesStatus.TryParse(body);
         var apiMessage = status?.Message?.Trim();
         var text = new StringBuilder().Append(operation).Append(": ");
         string? action = null;

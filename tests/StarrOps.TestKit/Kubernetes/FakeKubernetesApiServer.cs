@@ -198,6 +198,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         return path;
     }
 
+    /// <summary>A boolean query parameter as the API server reads it (Go's strconv.ParseBool): kubectl sends "true", KubernetesClient "1".</summary>
+    private static bool IsTrue(string? value) => value is "1" or "t" or "T" or "true" or "TRUE" or "True";
+
     public async ValueTask DisposeAsync()
     {
         foreach (var log in _logs.Values) log.Complete();
@@ -590,7 +593,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             await WriteJsonAsync(context, 400, FakeStatus.BadRequest($"unable to upgrade: requested protocols [{string.Join(' ', offered)}] are not supported"));
             return;
         }
-        var request = new ExecRequest(@namespace, podName, container.Name!, command, query["stdin"] == "true" || query["input"] == "1", protocol);
+        var request = new ExecRequest(@namespace, podName, container.Name!, command, IsTrue(query["stdin"]) || query["input"] == "1", protocol);
         var handler = _execHandlers.TryGetValue((@namespace, podName), out var custom)
             ? custom
             : (r, _, stdout, stderr) => FakeContainerCommands.RunAsync(r, path => ReadFile(@namespace, podName, path), stdout, stderr);

@@ -114,4 +114,38 @@ public sealed class CmdletContractTests
     {
         Assert.All(CmdletTypes, t => Assert.True(t.IsSealed, $"{t.Name} should be sealed"));
     }
+
+    [Fact]
+    public void No_KubernetesClient_type_leaks_out_of_the_gateway()
+    {
+        var core = typeof(StarrOps.Core.Instances.StarrInstance).Assembly;
+        var module = CmdletTypes[0].Assembly;
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var leaks = new List<string>();
+        foreach (var type in module.GetTypes().Concat(core.GetTypes()).Where(t => t.Namespace != "StarrOps.Core.Kubernetes.Gateway"
+            && !(t.DeclaringType?.Namespace == "StarrOps.Core.Kubernetes.Gateway")))
+        {
+            var used = new List<(string Where, Type Type)>();
+            if (type.BaseType is { } baseType) used.Add(("base", baseType));
+            used.AddRange(type.GetInterfaces().Select(i => ("interface", i)));
+            used.AddRange(type.GetFields(all).Select(f => ("field " + f.Name, f.FieldType)));
+            used.AddRange(type.GetProperties(all).Select(p => ("property " + p.Name, p.PropertyType)));
+            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+            {
+                if (method is MethodInfo info) used.Add(("method " + method.Name, info.ReturnType));
+                used.AddRange(method.GetParameters().Select(p => ($"parameter {p.Name} of {method.Name}", p.ParameterType)));
+            }
+            leaks.AddRange(used.Where(u => FromKubernetesClient(u.Type)).Select(u => $"{type.FullName}: {u.Where} is {u.Type}"));
+        }
+        Assert.Empty(leaks);
+        var sources = Directory.GetFiles(RepoPaths.File("src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.Combine("Kubernetes", "Gateway") + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"^\s*using\s+k8s\b|(?<![\w.""/])k8s\.(?!io\b)", RegexOptions.Multiline))
+            .ToList();
+        Assert.Empty(sources);
+
+        static bool FromKubernetesClient(Type type) =>
+            type.Assembly.GetName().Name == "KubernetesClient" || (type.IsGenericType && type.GetGenericArguments().Any(FromKubernetesClient))
+            || (type.HasElementType && FromKubernetesClient(type.GetElementType()!));
+    }
 }

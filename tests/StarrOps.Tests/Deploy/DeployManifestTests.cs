@@ -128,7 +128,7 @@ public sealed class DeployManifestTests
     [Fact]
     public void Flux_example_points_a_Flux_Kustomization_at_deploy_base()
     {
-        var flux = Assert.Single(ParseAll(File.ReadAllText(RepoPaths.File("deploy", "flux", "kustomization.yaml"))));
+        var flux = Assert.Single(ParseAll(File.ReadAllText(RepoPaths.File("deploy", "flux", "starrops.yaml"))));
 
         Assert.Equal("kustomize.toolkit.fluxcd.io/v1", S(flux["apiVersion"]));
         Assert.Equal("Kustomization", S(flux["kind"]));
@@ -137,5 +137,34 @@ public sealed class DeployManifestTests
         Assert.True(File.Exists(RepoPaths.File([.. path.TrimStart('.', '/').Split('/'), "kustomization.yaml"])));
         Assert.Equal("GitRepository", S(flux["spec"]!["sourceRef"]!["kind"]));
         Assert.Equal("true", S(flux["spec"]!["prune"]));
+    }
+
+    /// <summary>Every folder under deploy/ whose kustomization.yaml kustomize would read (found on disk, so a new one is covered too).</summary>
+    public static TheoryData<string> KustomizeFolders() => new(Folders());
+
+    private static IEnumerable<string> Folders()
+    {
+        var deploy = RepoPaths.File("deploy");
+        return Directory.GetFiles(deploy, "kustomization.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(file => Path.GetRelativePath(deploy, Path.GetDirectoryName(file)!).Replace('\\', '/'));
+    }
+
+    [KustomizeTheory]
+    [MemberData(nameof(KustomizeFolders))]
+    public async Task Every_kustomization_under_deploy_renders_with_kubectl_kustomize(string folder)
+    {
+        var objects = await RenderAsync(folder == "." ? "" : folder);
+
+        Assert.NotEmpty(objects);
+        Assert.All(objects, o => Assert.False(string.IsNullOrEmpty(S(o["kind"])), $"an object of deploy/{folder} has no kind"));
+    }
+
+    [Fact]
+    public void The_Flux_example_is_not_named_like_a_kustomize_file()
+    {
+        // A Flux Kustomization named kustomization.yaml made `kubectl kustomize deploy/flux` fail (unknown field "spec").
+        Assert.False(File.Exists(RepoPaths.File("deploy", "flux", "kustomization.yaml")));
+        Assert.Contains("./deploy/base", File.ReadAllText(RepoPaths.File("deploy", "flux", "starrops.yaml")));
+        Assert.Contains("base", Folders());
     }
 }

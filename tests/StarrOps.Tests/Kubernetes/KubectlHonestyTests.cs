@@ -1,7 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using StarrOps.Core.Instances;
+using k8s;
+using k8s.Models;
 using StarrOps.Core.Kubernetes;
+using StarrOps.Core.Kubernetes.Gateway;
+using KubernetesException = StarrOps.Core.Kubernetes.KubernetesException;
 using StarrOps.TestKit.Kubernetes;
 
 namespace StarrOps.Tests.Kubernetes;
@@ -107,9 +111,10 @@ public sealed class KubectlHonestyTests
 
         var dryRun = await Kubectl.RunAsync(cluster, cluster.Kubeconfig(), "create", "job", "--from=cronjob/starrops-reconcile", "manual-1", "-n", "media", "--dry-run=client", "-o", "json");
         var (exit, stdout, stderr) = await Kubectl.RunAsync(cluster, cluster.Kubeconfig(), "create", "job", "--from=cronjob/starrops-reconcile", "manual-1", "-n", "media");
-        var cronJob = await client.GetObjectAsync(KubernetesApiResource.CronJobs, Media, FakeMediaStack.CronJobName, CancellationToken.None);
-        var ours = JobFromCronJob.Build(cronJob, "manual-1", Media);
-        var createdByKubectl = await client.GetJobAsync(Media, "manual-1", CancellationToken.None);
+        // What the client sends for the same CronJob: the gateway's Job, serialised by KubernetesClient.
+        var cronJob = KubernetesJson.Deserialize<V1CronJob>(cluster.Server.Get(FakeResourceCatalog.CronJobs, Media, FakeMediaStack.CronJobName)!.ToJsonString());
+        var ours = JsonNode.Parse(KubernetesJson.Serialize(KubeModelMap.JobFromCronJob(cronJob, "manual-1", Media)))!.AsObject();
+        var createdByKubectl = cluster.Server.Get(FakeResourceCatalog.Jobs, Media, "manual-1")!;
 
         Assert.True(dryRun.ExitCode == 0, dryRun.Stderr);
         Assert.True(exit == 0, stderr);
@@ -117,9 +122,9 @@ public sealed class KubectlHonestyTests
         var kubectlJob = JsonNode.Parse(dryRun.Stdout)!.AsObject();
         Assert.True(JsonNode.DeepEquals(Normalise(kubectlJob), Normalise(ours)), $"kubectl: {Normalise(kubectlJob)}\nours: {Normalise(ours)}");
         // kubectl sent the job as protobuf: the fake decoded it into the same job.
-        Assert.True(JsonNode.DeepEquals(kubectlJob["spec"]!["template"]!["spec"], createdByKubectl.Raw["spec"]!["template"]!["spec"]));
-        Assert.True(JsonNode.DeepEquals(kubectlJob["metadata"]!["ownerReferences"], createdByKubectl.Raw["metadata"]!["ownerReferences"]));
-        Assert.Equal(kubectlJob["metadata"]!["annotations"]!.ToJsonString(), createdByKubectl.Raw["metadata"]!["annotations"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(kubectlJob["spec"]!["template"]!["spec"], createdByKubectl["spec"]!["template"]!["spec"]));
+        Assert.True(JsonNode.DeepEquals(kubectlJob["metadata"]!["ownerReferences"], createdByKubectl["metadata"]!["ownerReferences"]));
+        Assert.Equal(kubectlJob["metadata"]!["annotations"]!.ToJsonString(), createdByKubectl["metadata"]!["annotations"]!.ToJsonString());
         Assert.Empty(cluster.Server.Errors);
     }
 

@@ -93,9 +93,8 @@ public sealed class KubernetesClientTests
         Assert.Equal("manual", job.Metadata.Annotations["cronjob.kubernetes.io/instantiate"]);
         Assert.Equal("reconcile", job.Metadata.Annotations["starrops.io/template"]);
         Assert.Equal(FakeMediaStack.CronJobName, job.Metadata.Labels["app.kubernetes.io/name"]);
-        var owner = Assert.Single(job.Raw["metadata"]!["ownerReferences"]!.AsArray())!;
-        Assert.Equal(("batch/v1", "CronJob", FakeMediaStack.CronJobName), ((string)owner["apiVersion"]!, (string)owner["kind"]!, (string)owner["name"]!));
-        Assert.Equal((string)cronJob["metadata"]!["uid"]!, (string)owner["uid"]!);
+        var owner = Assert.Single(job.Metadata.OwnerReferences);
+        Assert.Equal(new KubeOwnerReference("batch/v1", "CronJob", FakeMediaStack.CronJobName, (string)cronJob["metadata"]!["uid"]!, true), owner);
         var sent = JsonNode.Parse(Assert.Single(cluster.Server.Requests, r => r.Method == "POST").Body!)!;
         Assert.True(JsonNode.DeepEquals(cronJob["spec"]!["jobTemplate"]!["spec"], sent["spec"]));
     }

@@ -176,9 +176,11 @@ public sealed class KubernetesErrorTests
         using var client = new KubernetesClient(KubernetesConfigLoader.FromKubeconfig(path, environment: new Hashtable()));
 
         var secret = await client.GetSecretAsync(Media, "starr-secrets", CancellationToken.None);
+        var exec = await client.ExecAsync(Media, "sonarr-0", null, ["cat", "/etc/hostname"], null, CancellationToken.None);
 
         Assert.True(client.Connection.InsecureSkipTlsVerify);
         Assert.Equal("starr-secrets", secret.Name);
+        Assert.Equal("sonarr-0\n", exec.EnsureSuccess().Stdout);
     }
 
     private static int FreePort()

@@ -23,7 +23,7 @@ public sealed class PodExecTests
         Assert.Equal(new ExecResult(0, "qbittorrent-0\n", "") { Target = hostname.Target }, hostname);
         Assert.Equal("<Config><ApiKey>abc</ApiKey></Config>", config.Stdout);
         var upgrade = cluster.Server.Requests.First(r => r.PathAndQuery.Contains("/exec?", StringComparison.Ordinal));
-        Assert.Equal("/api/v1/namespaces/media/pods/qbittorrent-0/exec?command=cat&command=%2Fetc%2Fhostname&container=qbittorrent&stdin=false&stdout=true&stderr=true",
+        Assert.Equal("/api/v1/namespaces/media/pods/qbittorrent-0/exec?command=cat&command=%2Fetc%2Fhostname&container=qbittorrent&stderr=1&stdin=0&stdout=1&tty=0",
             upgrade.PathAndQuery);
     }
 

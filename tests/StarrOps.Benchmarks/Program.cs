@@ -1,6 +1,6 @@
 using StarrOps.Benchmarks;
 
-// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|all]
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|pwsh-cronjob [modules [samples] [NAME=VALUE...]]|all]
 var command = args.Length > 0 ? args[0] : "all";
 return command switch
 {
@@ -9,6 +9,7 @@ return command switch
     "backup" => await BackupBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "reconcile" => await ReconcileBenchmarkEntry.RunAsync(),
     "pwsh-kubernetes" => await PwshKubernetesBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
+    "pwsh-cronjob" => await PwshCronJobBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "all" => await All(),
     _ => Usage(),
 };
@@ -21,6 +22,6 @@ static async Task<int> All()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]]]");
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]] | pwsh-cronjob [modules [samples] [NAME=VALUE...]]]");
     return 2;
 }

@@ -12,7 +12,7 @@ namespace StarrOps.Benchmarks;
 /// (deploy/overlays/vpn-check: cpu 200m, memory 128Mi): <c>Get-StarrInstance -Namespace media</c> and
 /// <c>Test-StarrVpnRoute</c>, each a fresh pwsh process against the fake API server (seeded media stack, exec
 /// answering each pod's egress IP), an emulated Gluetun and, when installed, the real qbittorrent-nox.
-/// Runs <c>/work/shared/tools/joblimits.sh</c> (or $STARROPS_JOBLIMITS) and prints its wall s, CPU s and peak MiB (median of the samples).
+/// Runs <see cref="JobLimits"/> and prints its wall s, CPU s and peak MiB (median of the samples).
 /// </summary>
 public static class PwshKubernetesBenchmark
 {
@@ -23,11 +23,10 @@ public static class PwshKubernetesBenchmark
     {
         var module = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.GetFullPath("out/StarrOps");
         var samples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-        var joblimits = Environment.GetEnvironmentVariable("STARROPS_JOBLIMITS") ?? "/work/shared/tools/joblimits.sh";
-        var pwsh = FindPwsh();
-        if (pwsh is null || !File.Exists(joblimits))
+        var pwsh = JobLimits.FindPwsh();
+        if (pwsh is null || !File.Exists(JobLimits.Script))
         {
-            Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore) and {joblimits}");
+            Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore) and {JobLimits.Script}");
             return 2;
         }
 
@@ -68,23 +67,18 @@ public static class PwshKubernetesBenchmark
             var vpn = qbittorrent is null ? "Test-StarrVpnRoute" : "Test-StarrVpnRoute -TunnelInterface lo";
             foreach (var command in (string[])["Get-StarrInstance -Namespace media", vpn])
             {
-                var runs = new List<double[]>();
+                var runs = new List<LimitedRun>();
                 for (var i = 0; i < samples; i++)
                 {
                     var script = $"$ErrorActionPreference = 'Stop'; Import-Module '{module}'; {command} | Out-Null";
-                    var (line, error) = await RunLimitedAsync(joblimits, pwsh, script, environment);
-                    var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (parts.Length != 5)
-                    {
-                        Console.Error.WriteLine($"{command}: joblimits printed '{line}' {error}");
-                        return 1;
-                    }
-                    runs.Add(parts.Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray());
-                    if (parts[4] != "0") Console.Error.WriteLine($"{command} exited {parts[4]} (oom kills {parts[3]}): {error}");
+                    var run = await JobLimits.RunAsync([.. pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script], environment, 200, 128,
+                        ["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"]);
+                    runs.Add(run);
+                    if (run.ExitCode != 0) Console.Error.WriteLine($"{command} exited {run.ExitCode} (oom kills {run.OomKills}): {run.Stderr}");
                 }
-                double Median(int column) => runs.Select(r => r[column]).Order().ElementAt(runs.Count / 2);
-                Console.WriteLine(FormattableString.Invariant($"{command,-40} {Median(0),8:0.00} {Median(1),8:0.00} {Median(2),9:0} {Median(4),5:0}"));
-                failed |= runs.Any(r => r[4] != 0 || r[3] != 0);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{command,-40} {JobLimits.Median(runs.Select(r => r.WallSeconds)),8:0.00} {JobLimits.Median(runs.Select(r => r.CpuSeconds)),8:0.00} {JobLimits.Median(runs.Select(r => r.PeakMiB)),9:0} {JobLimits.Median(runs.Select(r => (double)r.ExitCode)),5:0}"));
+                failed |= runs.Any(r => r.ExitCode != 0 || r.OomKills != 0);
             }
             return failed ? 1 : 0;
         }
@@ -93,32 +87,5 @@ public static class PwshKubernetesBenchmark
             if (qbittorrent is not null) await qbittorrent.DisposeAsync();
             try { directory.Delete(recursive: true); } catch (IOException) { }
         }
-    }
-
-    private static async Task<(string Line, string Error)> RunLimitedAsync(string joblimits, string[] pwsh, string script, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[joblimits, "--cpu-milli", "200", "--mem-mib", "128", "--", .. pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script])
-            start.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        foreach (var name in (string[])["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"]) start.Environment.Remove(name);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (lines.LastOrDefault() ?? "", (await stderr).Trim());
-    }
-
-    /// <summary>
-    /// The pinned pwsh of .config/dotnet-tools.json, run as <c>dotnet exec pwsh.dll</c>: <c>dotnet pwsh</c> would put the SDK's
-    /// tool runner (a process of its own) inside the limits, which the CronJob's pwsh does not have.
-    /// </summary>
-    private static string[]? FindPwsh()
-    {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var dll = Path.Combine(packages, "powershell", "7.6.10", "tools", "net10.0", "any", "unix", "pwsh.dll");
-        return File.Exists(dll) ? ["dotnet", "exec", dll] : null;
     }
 }

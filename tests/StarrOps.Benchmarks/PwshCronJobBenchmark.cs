@@ -1,0 +1,127 @@
+using System.Globalization;
+using StarrOps.TestKit;
+
+namespace StarrOps.Benchmarks;
+
+/// <summary>
+/// What the reconcile CronJob really costs: <c>pwsh -NoLogo -NonInteractive -c Invoke-StarrReconcile</c> on a converged
+/// emulated stack, the module found by autoload from PSModulePath, a fresh HOME per run (the Job's emptyDir) and the
+/// image's environment (deploy/image/Dockerfile), inside the CronJob's limits (cpu 200m, memory 128Mi) by joblimits.sh,
+/// against bare pwsh in the same run. The steps in between say where StarrOps' share goes: command discovery and import,
+/// then the run itself. Samples are interleaved so a change in the machine's load touches every row alike.
+/// </summary>
+public static class PwshCronJobBenchmark
+{
+    /// <summary>The image's ENV (deploy/image/Dockerfile) apart from HOME and the XDG folders, which are per run.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ImageEnvironment = new Dictionary<string, string>
+    {
+        ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
+        ["POWERSHELL_UPDATECHECK"] = "Off",
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_GCHeapHardLimit"] = "0x4000000",
+        ["DOTNET_TieredPGO"] = "0",
+    };
+
+    private sealed record Step(string Label, string Command, int? CpuMilli = 200, bool AnalysisCache = false);
+
+    /// <param name="args">[module folder (the one holding StarrOps/&lt;version&gt;)] [samples] [NAME=VALUE …: extra environment, to try an idea]</param>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var modules = args.Length > 0 && !args[0].Contains('=') ? Path.GetFullPath(args[0]) : Path.GetFullPath("out");
+        var samples = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 5;
+        var extra = args.Where(a => a.Contains('=')).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var pwsh = JobLimits.FindPwsh();
+        if (pwsh is null || !File.Exists(JobLimits.Script) || !Directory.Exists(Path.Combine(modules, "StarrOps")))
+        {
+            Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore), {JobLimits.Script} and the built module in {modules}/StarrOps (./build.ps1 Build)");
+            return 2;
+        }
+
+        await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Gluetun = false });
+        stack.Network.RequireLogin("qbittorrent", 8080, "admin", "cronjob-benchmark-password");
+        var environment = new Dictionary<string, string>(stack.Environment())
+        {
+            ["QBITTORRENT_URL"] = "http://qbittorrent:8080",
+            ["QBITTORRENT_USERNAME"] = "admin",
+            ["QBITTORRENT_PASSWORD"] = "cronjob-benchmark-password",
+            ["PSModulePath"] = modules,
+        };
+        foreach (var (key, value) in ImageEnvironment) environment[key] = value;
+        foreach (var (key, value) in extra) environment[key] = value;
+        var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
+        try
+        {
+            var cache = Path.Combine(root.FullName, "ModuleAnalysisCache");
+            // First wiring, then the analysis cache an image could ship (built by listing the modules once).
+            var first = await RunAsync(pwsh, "Invoke-StarrReconcile", environment, root, 200, null);
+            await RunAsync(pwsh, "$null = Get-Module -ListAvailable", environment, root, null, cache);
+            Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
+
+            Step[] steps =
+            [
+                new("bare pwsh -c 1+1", "1+1"),
+                new("Import-Module StarrOps", "Import-Module StarrOps"),
+                new("autoload: Get-Command Invoke-StarrReconcile", "$null = Get-Command Invoke-StarrReconcile"),
+                new("converged Invoke-StarrReconcile", "Invoke-StarrReconcile"),
+                new("  the same, analysis cache shipped", "Invoke-StarrReconcile", AnalysisCache: true),
+                new("bare pwsh, no CPU limit", "1+1", CpuMilli: null),
+                new("converged, no CPU limit", "Invoke-StarrReconcile", CpuMilli: null),
+            ];
+            var runs = steps.ToDictionary(s => s, _ => new List<LimitedRun>());
+            var requests = new List<(int Gets, int Tests, int Writes)>();
+            for (var i = 0; i < samples; i++)
+            {
+                foreach (var step in steps)
+                {
+                    foreach (var server in stack.All) server.Requests.Clear();
+                    var run = await RunAsync(pwsh, step.Command, environment, root, step.CpuMilli, step.AnalysisCache ? cache : null);
+                    runs[step].Add(run);
+                    if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
+                    if (step.Command == "Invoke-StarrReconcile" && step.CpuMilli is not null)
+                    {
+                        var sent = stack.All.SelectMany(s => s.Requests.FromStarrOps).ToList();
+                        requests.Add((sent.Count(r => r.Method == "GET"), sent.Count(r => r.IsTest), sent.Count(r => r.IsWrite)));
+                    }
+                }
+            }
+
+            Console.WriteLine($"\npwsh in the CronJob's limits (cpu 200m, memory 128Mi unless said), {samples} fresh processes each, median; modules {modules}");
+            if (extra.Count > 0) Console.WriteLine("extra environment: " + string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")));
+            Console.WriteLine($"{"step",-44} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
+            var bare = JobLimits.Median(runs[steps[0]].Select(r => r.CpuSeconds));
+            var bareUnlimited = JobLimits.Median(runs[steps[5]].Select(r => r.CpuSeconds));
+            foreach (var step in steps)
+            {
+                var wall = JobLimits.Median(runs[step].Select(r => r.WallSeconds));
+                var cpu = JobLimits.Median(runs[step].Select(r => r.CpuSeconds));
+                var peak = JobLimits.Median(runs[step].Select(r => r.PeakMiB));
+                var baseline = step.CpuMilli is null ? bareUnlimited : bare;
+                Console.WriteLine(FormattableString.Invariant($"{step.Label,-44} {wall,7:0.00} {cpu,7:0.00} {peak,9:0} {cpu - baseline,+8:+0.00;-0.00} ({cpu / baseline:0.00}x)"));
+            }
+            var (gets, tests, writes) = requests.Count == 0 ? (0, 0, 0) : requests[^1];
+            Console.WriteLine($"converged run's requests: {gets} GETs, {tests} test calls, {writes} writes (StarrOps' own, last sample)");
+            return runs.Values.SelectMany(r => r).Any(r => r.ExitCode != 0 || r.OomKills != 0) ? 1 : 0;
+        }
+        finally
+        {
+            try { root.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>One fresh pwsh as the CronJob starts it: its own HOME and XDG folders, as the Job's emptyDir gives it.</summary>
+    private static Task<LimitedRun> RunAsync(string[] pwsh, string command, Dictionary<string, string> environment, DirectoryInfo root, int? cpuMilli, string? analysisCache)
+    {
+        var home = root.CreateSubdirectory("home-" + Guid.NewGuid().ToString("N")[..8]).FullName;
+        var run = new Dictionary<string, string>(environment)
+        {
+            ["HOME"] = home,
+            ["TMPDIR"] = home,
+            ["XDG_CACHE_HOME"] = Path.Combine(home, ".cache"),
+            ["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share"),
+            ["XDG_CONFIG_HOME"] = Path.Combine(home, ".config"),
+        };
+        if (analysisCache is not null) run["PSModuleAnalysisCachePath"] = analysisCache;
+        return JobLimits.RunAsync([.. pwsh, "-NoLogo", "-NonInteractive", "-c", command], run, cpuMilli, 128,
+            ["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "STARR_CONFIG", "KUBECONFIG"]);
+    }
+}

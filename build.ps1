@@ -28,7 +28,9 @@ param(
 
     [string] $OutputPath = (Join-Path $PSScriptRoot 'out'),
 
-    # Precompile the module assemblies (measured in the benchmark: no gain at import, so off by default).
+    # Precompile the module assemblies for linux-x64 (the image builds with it). ReadyToRun code is used only on the
+    # .NET it was compiled for: net8.0, the runtime of pwsh 7.4 in the image; pwsh 7.6 here runs .NET 10 and JITs it
+    # anyway, which is why it is off for the test runs (docs/decisions/0004).
     [switch] $ReadyToRun,
 
     # Run only the xunit tests matching this dotnet test --filter (e.g. on Windows, where qbittorrent-nox,

@@ -71,7 +71,7 @@ public sealed class DeployManifestTests
         Assert.Equal("true", S(security["readOnlyRootFilesystem"]));
         Assert.Equal("false", S(security["allowPrivilegeEscalation"]));
         Assert.Equal(["ALL"], Strings(security["capabilities"]!["drop"]));
-        Assert.Equal("64Mi 50m 128Mi 200m", string.Join(' ', S(container["resources"]!["requests"]!["memory"]), S(container["resources"]!["requests"]!["cpu"]),
+        Assert.Equal("64Mi 50m 128Mi 500m", string.Join(' ', S(container["resources"]!["requests"]!["memory"]), S(container["resources"]!["requests"]!["cpu"]),
             S(container["resources"]!["limits"]!["memory"]), S(container["resources"]!["limits"]!["cpu"])));
         // A read-only root needs somewhere to write: /tmp is an emptyDir.
         var mount = Assert.Single(Items(container["volumeMounts"]), m => S(m["mountPath"]) == "/tmp");

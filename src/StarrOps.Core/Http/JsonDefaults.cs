@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace StarrOps.Core.Http;
 
@@ -11,5 +12,7 @@ public static class JsonDefaults
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        // Generated metadata first (no reflection for the common reads), reflection for everything else.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(StarrJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 }

@@ -3,23 +3,60 @@ using System.Text;
 
 namespace StarrOps.TestKit.Real;
 
+/// <summary>A listening socket whose accept loop hands each connection to <see cref="HandleAsync"/> until disposed.</summary>
+public abstract class SocketServer : IAsyncDisposable
+{
+    private readonly Socket _listener;
+    private Task _loop = Task.CompletedTask;
+
+    private protected SocketServer(Socket listener) => _listener = listener;
+
+    /// <summary>Cancelled on dispose; connections still being handled read it.</summary>
+    private protected CancellationTokenSource Stop { get; } = new();
+
+    private protected Socket Listener => _listener;
+
+    /// <summary>Starts accepting (after the subclass has set itself up).</summary>
+    private protected void StartAccepting() => _loop = AcceptLoopAsync();
+
+    private protected abstract Task HandleAsync(Socket client);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!Stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(Stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = HandleAsync(client);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _loop.ConfigureAwait(false);
+        // Stop is not disposed: connections still being handled read its token.
+    }
+}
+
 /// <summary>
 /// An IP-echo HTTP server listening inside a network namespace: every GET answers the caller's address as plain text
 /// (what ipinfo.io/ip does), i.e. the source address after whatever NAT the packets went through. The socket lives
 /// in the namespace; the accept loop runs in this process (see <see cref="NetworkNamespace.CreateSocket"/>).
 /// </summary>
-public sealed class NamespaceIpEchoServer : IAsyncDisposable
+public sealed class NamespaceIpEchoServer : SocketServer
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _requests;
 
-    private NamespaceIpEchoServer(Socket listener)
-    {
-        _listener = listener;
-        _loop = AcceptLoopAsync();
-    }
+    private NamespaceIpEchoServer(Socket listener) : base(listener) => StartAccepting();
 
     /// <summary>Requests answered so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -41,27 +78,10 @@ public sealed class NamespaceIpEchoServer : IAsyncDisposable
         return new NamespaceIpEchoServer(listener);
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = AnswerAsync(client);
-        }
-    }
-
-    private async Task AnswerAsync(Socket client)
+    private protected override async Task HandleAsync(Socket client)
     {
         using var _ = client;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stop.Token);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
@@ -87,37 +107,26 @@ public sealed class NamespaceIpEchoServer : IAsyncDisposable
             // The caller went away or took too long.
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _loop.ConfigureAwait(false);
-        // _stop is not disposed: connections still being answered read its token.
-    }
 }
 
 /// <summary>
 /// Forwards 127.0.0.1:{<see cref="Port"/>} in the test process's namespace to an endpoint inside a network namespace
 /// (e.g. qBittorrent's WebUI on the download pod's loopback), as a port-forward to a pod would.
 /// </summary>
-public sealed class NamespaceForwarder : IAsyncDisposable
+public sealed class NamespaceForwarder : SocketServer
 {
     private readonly string _networkNamespace;
     private readonly IPEndPoint _target;
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     private NamespaceForwarder(string networkNamespace, IPEndPoint target, int port)
+        : base(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
     {
         _networkNamespace = networkNamespace;
         _target = target;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        _listener.Listen(64);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _loop = AcceptLoopAsync();
+        Listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        Listener.Listen(64);
+        Port = ((IPEndPoint)Listener.LocalEndPoint!).Port;
+        StartAccepting();
     }
 
     public int Port { get; }
@@ -125,24 +134,7 @@ public sealed class NamespaceForwarder : IAsyncDisposable
     /// <summary>Listens on 127.0.0.1:<paramref name="port"/> (0: any free port).</summary>
     public static NamespaceForwarder Start(string networkNamespace, IPEndPoint target, int port = 0) => new(networkNamespace, target, port);
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = RelayAsync(client);
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
+    private protected override async Task HandleAsync(Socket client)
     {
         using var _ = client;
         Socket? upstream = null;
@@ -150,7 +142,7 @@ public sealed class NamespaceForwarder : IAsyncDisposable
         {
             upstream = NetworkNamespace.CreateSocket(_networkNamespace);
             upstream.NoDelay = true;
-            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(Stop.Token))
             {
                 connect.CancelAfter(TimeSpan.FromSeconds(5));
                 await upstream.ConnectAsync(_target, connect.Token).ConfigureAwait(false);
@@ -158,7 +150,7 @@ public sealed class NamespaceForwarder : IAsyncDisposable
             using var a = new NetworkStream(client, ownsSocket: false);
             using var b = new NetworkStream(upstream, ownsSocket: false);
             // Either side closing ends the relay.
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token)).ConfigureAwait(false);
+            await Task.WhenAny(a.CopyToAsync(b, Stop.Token), b.CopyToAsync(a, Stop.Token)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException or InvalidOperationException or TimeoutException)
         {
@@ -168,13 +160,5 @@ public sealed class NamespaceForwarder : IAsyncDisposable
         {
             upstream?.Dispose();
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _loop.ConfigureAwait(false);
-        // _stop is not disposed: connections still being answered read its token.
     }
 }

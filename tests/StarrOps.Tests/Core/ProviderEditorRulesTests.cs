@@ -1,0 +1,226 @@
+using System.Text.Json.Nodes;
+using StarrOps.Core;
+using StarrOps.Core.Arr;
+using StarrOps.TestKit;
+
+namespace StarrOps.Tests.Core;
+
+/// <summary>
+/// The rules the provider editor applies to values, names and event flags: each test stands for a bug that would send
+/// the apps a wrong value, report drift that is not there, or miss drift that is (found by mutation testing).
+/// </summary>
+public sealed class ProviderEditorRulesTests
+{
+    private static IReadOnlyList<ProviderResource> Schema(string path, ProviderKind kind) =>
+        Fixtures.Array(path).OfType<JsonObject>().Select(o => new ProviderResource(o, kind, "sonarr")).ToList();
+
+    private static ProviderResource Template(string implementation) =>
+        ProviderEditor.FindTemplate(Schema("sonarr/downloadclient/schema.json", ProviderKind.DownloadClient), ProviderKind.DownloadClient, implementation, "sonarr");
+
+    private static ProviderResource Webhook() =>
+        ProviderEditor.FindTemplate(Schema("sonarr/notification/schema.json", ProviderKind.Notification), ProviderKind.Notification, "Webhook", "sonarr");
+
+    private static ProviderSettings Client(Dictionary<string, object?>? fields = null, Dictionary<string, object?>? properties = null, bool? enable = null) =>
+        new(ProviderKind.DownloadClient, "qBittorrent", "QBittorrent") { Fields = fields ?? [], Properties = properties ?? [], Enable = enable };
+
+    [Fact]
+    public void An_unknown_implementation_lists_each_valid_one_once_in_alphabetical_order()
+    {
+        var schema = Schema("sonarr/downloadclient/schema.json", ProviderKind.DownloadClient);
+
+        var error = Assert.Throws<StarrFieldException>(() => ProviderEditor.FindTemplate(schema, ProviderKind.DownloadClient, "Transmision", "sonarr"));
+
+        var expected = schema.Select(t => t.Implementation).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList();
+        Assert.Equal(expected, error.ValidNames);
+        Assert.Contains(string.Join(", ", expected), error.Message);
+    }
+
+    [Fact]
+    public void The_implementation_is_matched_without_regard_to_case()
+    {
+        Assert.Equal("QBittorrent", ProviderEditor.FindTemplate(Schema("sonarr/downloadclient/schema.json", ProviderKind.DownloadClient),
+            ProviderKind.DownloadClient, "qbittorrent", "sonarr").Implementation);
+    }
+
+    [Fact]
+    public void A_new_provider_drops_the_templates_presets_and_id_and_keeps_an_explicit_disable()
+    {
+        var template = Template("QBittorrent");
+        template.Json["id"] = 0;
+        template.Json["presets"] = new JsonArray(new JsonObject { ["name"] = "preset" });
+
+        var disabled = ProviderEditor.NewFromTemplate(template, Client(enable: false));
+
+        Assert.False(disabled.Json.ContainsKey("presets"));
+        Assert.False(disabled.Json.ContainsKey("id"));
+        Assert.False(disabled.Enable);
+        Assert.True(template.Json.ContainsKey("presets")); // the cached template is not changed
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("on", true)]
+    [InlineData("1", true)]
+    [InlineData("True", true)]
+    [InlineData("no", false)]
+    [InlineData("off", false)]
+    [InlineData("0", false)]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    public void A_checkbox_takes_the_usual_spellings_of_true_and_false(object given, bool expected)
+    {
+        var created = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["useSsl"] = given }));
+
+        Assert.Equal(expected, created.FieldValue("useSsl")!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void A_checkbox_rejects_anything_else_naming_the_field()
+    {
+        var error = Assert.Throws<StarrFieldException>(() => ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["useSsl"] = "maybe" })));
+
+        Assert.Contains("'useSsl' takes true or false, not 'maybe'", error.Message);
+    }
+
+    [Fact]
+    public void A_number_stays_whole_when_it_fits_and_a_large_one_is_not_cut()
+    {
+        var created = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["port"] = "9091" }));
+        Assert.Equal("9091", created.FieldValue("port")!.ToJsonString());
+
+        var big = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["port"] = 5_000_000_000L }));
+        Assert.Equal("5000000000", big.FieldValue("port")!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("", null)]
+    [InlineData("[1,2]", "[2,1]")]
+    [InlineData("1", "1.0")]
+    [InlineData("\"a\"", "\"a\"")]
+    public void Values_the_apps_treat_as_equal_are_equal(string? left, string? right) =>
+        Assert.True(ProviderEditor.ValuesEqual(Parse(left), Parse(right)));
+
+    [Theory]
+    [InlineData(null, "\"x\"")]
+    [InlineData("[1,2]", "[1,2,2]")]
+    [InlineData("[1,2]", "[1,3]")]
+    [InlineData("1", "2")]
+    [InlineData("true", "false")]
+    [InlineData("\"a\"", "\"A\"")]
+    public void Values_that_differ_are_not_equal(string? left, string? right) =>
+        Assert.False(ProviderEditor.ValuesEqual(Parse(left), Parse(right)));
+
+    private static JsonNode? Parse(string? json) => json switch
+    {
+        null => null,
+        "" => JsonValue.Create(""),
+        _ => JsonNode.Parse(json),
+    };
+
+    [Fact]
+    public void Tags_in_another_order_are_no_change_and_other_tags_are_one()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client() with { Tags = [1, 2] });
+
+        Assert.Empty(ProviderEditor.Apply(live, Client() with { Tags = [2, 1] }, rotateSecrets: false));
+        var change = Assert.Single(ProviderEditor.Apply(live, Client() with { Tags = [1, 3] }, rotateSecrets: false));
+        Assert.Equal("tags", change.Field);
+        Assert.Equal([1, 2], (int[])change.OldValue!);
+        Assert.Equal([1, 3], (int[])change.NewValue!);
+        Assert.Equal([1, 3], live.Tags);
+    }
+
+    [Fact]
+    public void Enable_is_compared_only_on_providers_that_carry_it()
+    {
+        var hook = ProviderEditor.NewFromTemplate(Webhook(), new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook") { Fields = new Dictionary<string, object?> { ["url"] = "http://pulsarr" } });
+        Assert.False(hook.Json.ContainsKey("enable")); // notifications derive it from their on* events
+
+        var changes = ProviderEditor.Apply(hook, new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook") { Enable = true }, rotateSecrets: false);
+
+        Assert.Empty(changes);
+        Assert.False(hook.Json.ContainsKey("enable"));
+    }
+
+    [Fact]
+    public void Exclusive_events_turn_off_every_event_not_listed_and_keep_the_listed_ones()
+    {
+        var hook = ProviderEditor.NewFromTemplate(Webhook(), new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook")
+        {
+            Fields = new Dictionary<string, object?> { ["url"] = "http://pulsarr" },
+            Properties = new Dictionary<string, object?> { ["onGrab"] = true, ["onDownload"] = true, ["onUpgrade"] = true },
+        });
+
+        var changes = ProviderEditor.Apply(hook, new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook")
+        {
+            Properties = new Dictionary<string, object?> { ["onGrab"] = true },
+            ExclusiveEvents = true,
+        }, rotateSecrets: false);
+
+        Assert.Equal(["onDownload", "onUpgrade"], changes.Select(c => c.Field).Order());
+        Assert.True(hook.Json["onGrab"]!.GetValue<bool>());
+        Assert.False(hook.Json["onDownload"]!.GetValue<bool>());
+        Assert.True(hook.Json.ContainsKey("supportsOnGrab")); // capability flags are not events to switch
+        Assert.Equal(Webhook().Json["supportsOnGrab"]!.GetValue<bool>(), hook.Json["supportsOnGrab"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void A_property_is_found_without_regard_to_case_but_the_resources_own_keys_are_not_properties()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client());
+
+        var change = Assert.Single(ProviderEditor.Apply(live, Client(properties: new() { ["PRIORITY"] = 5 }), rotateSecrets: false));
+        Assert.Equal("priority", change.Field);
+        Assert.Equal(5, live.Json["priority"]!.GetValue<int>());
+
+        var error = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(properties: new() { ["implementation"] = "Deluge" }), rotateSecrets: false));
+        Assert.Contains("has no property 'implementation'", error.Message);
+        Assert.Equal("QBittorrent", live.Implementation);
+    }
+
+    [Fact]
+    public void A_property_keeps_the_json_kind_of_its_current_value()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client());
+
+        ProviderEditor.Apply(live, Client(properties: new() { ["priority"] = "3", ["removeCompletedDownloads"] = "false" }), rotateSecrets: false);
+
+        Assert.Equal("3", live.Json["priority"]!.ToJsonString());
+        Assert.Equal("false", live.Json["removeCompletedDownloads"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("hots", "host")]
+    [InlineData("tvcategory", "tvCategory")]
+    [InlineData("usesl", "useSsl")]
+    public void A_typo_is_matched_to_the_nearest_name(string typo, string expected) =>
+        Assert.Equal(expected, ProviderEditor.Nearest(typo, ["host", "port", "useSsl", "tvCategory"]));
+
+    [Fact]
+    public void A_name_far_from_every_candidate_has_no_nearest() =>
+        Assert.Null(ProviderEditor.Nearest("recentTvPriority", ["host", "port", "useSsl"]));
+
+    [Fact]
+    public void A_renamed_provider_is_a_name_change()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client());
+        var renamed = new ProviderSettings(ProviderKind.DownloadClient, "qBittorrent 4K", "QBittorrent");
+
+        var change = Assert.Single(ProviderEditor.Apply(live, renamed, rotateSecrets: false));
+
+        Assert.Equal(("name", "qBittorrent", "qBittorrent 4K"), (change.Field, change.OldValue, change.NewValue));
+        Assert.Equal("qBittorrent 4K", live.Name);
+    }
+
+    [Fact]
+    public void The_field_names_of_a_template_are_listed_in_its_order()
+    {
+        var template = Template("QBittorrent");
+
+        var names = ProviderEditor.FieldNames(template);
+
+        Assert.Equal(template.Fields.OfType<JsonObject>().Select(f => f["name"]!.GetValue<string>()), names);
+        Assert.Contains("tvCategory", names);
+    }
+}

@@ -35,4 +35,12 @@ public sealed record AppProfile(int Id, string Name)
     public bool EnableRss { get; init; }
     public bool EnableAutomaticSearch { get; init; }
     public bool EnableInteractiveSearch { get; init; }
+
+    /// <summary>The profile of that name (case-insensitive), or with no name the first one, which an indexer gets by default.</summary>
+    public static AppProfile Choose(IReadOnlyList<AppProfile> profiles, string? name, string instance) =>
+        (name is null ? profiles.FirstOrDefault() : profiles.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+        ?? throw new StarrFieldException(name is null
+                ? $"{instance} has no app profile; create one in Prowlarr (Settings > Apps) before adding indexers."
+                : $"{instance} has no app profile '{name}'. App profiles: {string.Join(", ", profiles.Select(p => p.Name))}.",
+            name ?? "", "appProfile", profiles.Select(p => p.Name).ToList());
 }

@@ -289,13 +289,7 @@ internal static class ArrPlanner
     {
         var creating = !live.Any(r => SameName(r.Name, spec.Name));
         if (spec.Properties.ContainsKey("appProfileId") || profiles is null || (spec.AppProfile is null && !creating)) return spec.Properties;
-        var profile = spec.AppProfile is null ? profiles.FirstOrDefault() : profiles.FirstOrDefault(p => SameName(p.Name, spec.AppProfile));
-        if (profile is null)
-            throw new StarrFieldException(spec.AppProfile is null
-                    ? $"{instance} has no app profile; create one in Prowlarr (Settings > Apps) before adding indexers."
-                    : $"{instance} has no app profile '{spec.AppProfile}'. App profiles: {string.Join(", ", profiles.Select(p => p.Name))}.",
-                spec.AppProfile ?? "", "appProfile", profiles.Select(p => p.Name).ToList());
-        return new Dictionary<string, object?>(spec.Properties, StringComparer.Ordinal) { ["appProfileId"] = profile.Id };
+        return new Dictionary<string, object?>(spec.Properties, StringComparer.Ordinal) { ["appProfileId"] = AppProfile.Choose(profiles, spec.AppProfile, instance).Id };
     }
 
     // ---- Prowlarr applications ----

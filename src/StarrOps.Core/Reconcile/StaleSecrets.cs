@@ -53,7 +53,8 @@ internal static class StaleSecrets
             var current = suspect.Plan.Current!;
             if (results.FirstOrDefault(r => r.Id == current.Id) is not { IsValid: false } result) continue; // passed, or not tested (disabled)
             var type = StarrResourceTypes.FromProviderKind(kind);
-            if (result.Errors.Any(f => IsCredentialFailure(f, current, suspect.Settings)))
+            var secrets = MaskedKnownSecrets(current, suspect.Settings);
+            if (result.Errors.Any(f => IsCredentialFailure(f, secrets)))
             {
                 var edited = current.Clone();
                 var changes = ProviderEditor.Apply(edited, suspect.Settings, rotateSecrets: true);
@@ -74,7 +75,7 @@ internal static class StaleSecrets
     }
 
     /// <summary>Secret fields the live resource shows masked and the declaration gives a value for.</summary>
-    private static List<string> MaskedKnownSecrets(ProviderResource current, ProviderSettings settings) =>
+    private static IReadOnlyList<string> MaskedKnownSecrets(ProviderResource current, ProviderSettings settings) =>
         settings.Fields
             .Where(f => f.Value is not null && !(f.Value is string s && (s.Length == 0 || s == ProviderResource.MaskedValue)))
             .Select(f => current.Field(f.Key))
@@ -86,13 +87,10 @@ internal static class StaleSecrets
     /// The app rejects a secret StarrOps declares: the failure names that field (Prowlarr: ApiKey "API Key is invalid"), or
     /// it is a download client's login failure, which the apps report on Username ("Authentication Failure").
     /// </summary>
-    private static bool IsCredentialFailure(StarrValidationFailure failure, ProviderResource current, ProviderSettings settings)
-    {
-        var secrets = MaskedKnownSecrets(current, settings);
-        return secrets.Any(s => string.Equals(s, failure.PropertyName, StringComparison.OrdinalIgnoreCase))
+    private static bool IsCredentialFailure(StarrValidationFailure failure, IReadOnlyList<string> secrets) =>
+        secrets.Any(s => string.Equals(s, failure.PropertyName, StringComparison.OrdinalIgnoreCase))
                || (string.Equals(failure.PropertyName, "Username", StringComparison.OrdinalIgnoreCase)
                    && secrets.Any(s => string.Equals(s, "password", StringComparison.OrdinalIgnoreCase)));
-    }
 }
 
 /// <summary>A stored provider fails the app's own test for a reason a re-sent secret would not fix (its target is down, a wrong URL).</summary>

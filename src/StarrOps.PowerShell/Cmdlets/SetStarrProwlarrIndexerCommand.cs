@@ -102,10 +102,6 @@ public sealed class SetStarrProwlarrIndexerCommand : SetProviderCommandBase
         if (AppProfile is null
             && (await client.GetProvidersAsync(ProviderKind.Indexer, token).ConfigureAwait(false)).Any(i => string.Equals(i.Name, Name, StringComparison.OrdinalIgnoreCase)))
             return null;
-        var profiles = await client.GetAppProfilesAsync(token).ConfigureAwait(false);
-        var profile = AppProfile is null ? profiles.FirstOrDefault() : profiles.FirstOrDefault(p => string.Equals(p.Name, AppProfile, StringComparison.OrdinalIgnoreCase));
-        return profile?.Id ?? throw new StarrFieldException(
-            $"{client.Instance.Name} has no app profile{(AppProfile is null ? "" : $" '{AppProfile}'")}. App profiles: {string.Join(", ", profiles.Select(p => p.Name))}.",
-            AppProfile ?? "", "AppProfile", profiles.Select(p => p.Name).ToList());
+        return StarrOps.Core.Prowlarr.AppProfile.Choose(await client.GetAppProfilesAsync(token).ConfigureAwait(false), AppProfile, client.Instance.Name).Id;
     }
 }

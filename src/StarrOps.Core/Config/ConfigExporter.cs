@@ -4,6 +4,7 @@ using StarrOps.Core.Arr;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Reconcile;
+using StarrOps.Core.Services;
 
 namespace StarrOps.Core.Config;
 
@@ -357,7 +358,7 @@ public static class ConfigExporter
     {
         // apiKey → API_KEY, "qBittorrent 4K" → QBITTORRENT_4K
         static string Stem(string text) =>
-            new string(System.Text.RegularExpressions.Regex.Replace(text, "([a-z0-9])([A-Z])", "$1_$2")
+            new string(CamelCase.Underscored(text)
                 .Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_').ToArray()).Trim('_');
         var name = $"{InstanceNaming.EnvironmentStem(instance.Name)}_{Stem(resource)}_{Stem(field)}";
         while (name.Contains("__", StringComparison.Ordinal)) name = name.Replace("__", "_", StringComparison.Ordinal);

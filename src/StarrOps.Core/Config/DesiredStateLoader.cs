@@ -122,8 +122,11 @@ public static class DesiredStateLoader
         // Looked up case-insensitively, as EnvironmentInstanceSource does; if a variable exists in two spellings
         // (sonarr_api_key and SONARR_API_KEY, possible on Linux), the upper-case one wins.
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var entries = environment.Cast<DictionaryEntry>().Where(e => e.Key is string && e.Value is string).Select(e => ((string)e.Key, (string)e.Value!));
-        foreach (var (key, value) in entries.OrderBy(p => p.Item1 == p.Item1.ToUpperInvariant() ? 1 : 0)) result[key] = value;
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry.Key is not string key || entry.Value is not string value) continue;
+            if (!result.TryGetValue(key, out _) || key == key.ToUpperInvariant()) result[key] = value;
+        }
         return result;
     }
 }

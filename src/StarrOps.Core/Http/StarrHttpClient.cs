@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StarrOps.Core.Hosting;
 using StarrOps.Core.Instances;
+using StarrOps.Core.Services;
 
 namespace StarrOps.Core.Http;
 
@@ -225,7 +226,7 @@ public sealed class StarrHttpClient : IDisposable
 
     private static bool IsSecretName(string name)
     {
-        var words = System.Text.RegularExpressions.Regex.Replace(name, "([a-z0-9])([A-Z])", "$1_$2").Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var words = CamelCase.Underscored(name).Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries);
         return words.Any(SecretWords.Contains);
     }
 

@@ -33,6 +33,24 @@ public sealed class SecretMaskingTests
     }
 
     [Fact]
+    public void CamelCase_names_are_split_into_words_so_only_whole_secret_words_mask()
+    {
+        var document = JsonNode.Parse("""
+            {"webUiPassword": "w-123456", "sab2Key": "s-123456", "rpcPasskey": "r-123456",
+             "keyboardLayout": "de", "passthroughMode": "copy", "tokenizerName": "basic"}
+            """);
+
+        var masked = StarrHttpClient.MaskSecrets(document)!;
+
+        Assert.Equal("********", masked["webUiPassword"]!.GetValue<string>());
+        Assert.Equal("********", masked["sab2Key"]!.GetValue<string>());
+        Assert.Equal("********", masked["rpcPasskey"]!.GetValue<string>());
+        Assert.Equal("de", masked["keyboardLayout"]!.GetValue<string>());
+        Assert.Equal("copy", masked["passthroughMode"]!.GetValue<string>());
+        Assert.Equal("basic", masked["tokenizerName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Masked_values_are_registered_so_that_messages_quoting_them_are_redacted()
     {
         var value = "unique-" + Guid.NewGuid().ToString("N");

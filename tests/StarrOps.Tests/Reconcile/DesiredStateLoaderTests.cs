@@ -76,6 +76,24 @@ public sealed class DesiredStateLoaderTests
         Assert.Equal("/data/media/movies", Assert.Single(state.FindConfig("radarr")!.RootFolders).Path);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_variable_is_read_in_any_case_and_the_upper_case_spelling_wins(bool upperFirst)
+    {
+        // On Linux both spellings can exist; which the environment lists first must not matter.
+        var env = new System.Collections.Specialized.OrderedDictionary();
+        foreach (DictionaryEntry entry in StackEnv()) env[entry.Key] = entry.Value;
+        (string, string)[] spellings = [("STARR_ROOT_TV", "/media/upper"), ("starr_root_tv", "/media/lower")];
+        foreach (var (name, value) in upperFirst ? spellings : spellings.Reverse()) env[name] = value;
+        env["starr_root_movies"] = "/media/films";
+
+        var state = DesiredStateLoader.Load(null, env);
+
+        Assert.Equal("/media/upper", Assert.Single(state.FindConfig("sonarr")!.RootFolders).Path);
+        Assert.Equal("/media/films", Assert.Single(state.FindConfig("radarr")!.RootFolders).Path);
+    }
+
     [Fact]
     public void Nothing_configured_says_what_to_set()
     {

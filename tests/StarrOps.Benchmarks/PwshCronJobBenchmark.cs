@@ -13,17 +13,24 @@ namespace StarrOps.Benchmarks;
 /// </summary>
 public static class PwshCronJobBenchmark
 {
-    /// <summary>The image's ENV (deploy/image/Dockerfile) apart from HOME and the XDG folders, which are per run.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ImageEnvironment = new Dictionary<string, string>
-    {
-        ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
-        ["POWERSHELL_UPDATECHECK"] = "Off",
-        ["DOTNET_gcServer"] = "0",
-        ["DOTNET_GCHeapHardLimit"] = "0x4000000",
-        ["DOTNET_TieredPGO"] = "0",
-    };
+    /// <summary>
+    /// The image's ENV, read from deploy/image/Dockerfile so that an idea tried there is what is measured, apart from HOME,
+    /// TMPDIR and the XDG folders, which are per run (the Job's emptyDir).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ImageEnvironment { get; } = ReadImageEnvironment();
 
-    private sealed record Step(string Label, string Command, int? CpuMilli = 200);
+    private static IReadOnlyDictionary<string, string> ReadImageEnvironment()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "StarrOps.sln"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException("StarrOps.sln not found above " + AppContext.BaseDirectory);
+        return Dockerfile.Read(Path.Combine(root.FullName, "deploy", "image", "Dockerfile")).FinalEnvironment
+            .Where(e => e.Key is not ("HOME" or "TMPDIR") && !e.Key.StartsWith("XDG_", StringComparison.Ordinal))
+            .ToDictionary(e => e.Key, e => e.Value);
+    }
+
+    /// <param name="BuiltModule">Run the module as ./build.ps1 Build leaves it (IL only) instead of ReadyToRun as in the image.</param>
+    private sealed record Step(string Label, string Command, int? CpuMilli = 200, bool BuiltModule = false);
 
     /// <param name="args">[module folder (the one holding StarrOps/&lt;version&gt;)] [samples] [NAME=VALUE …: extra environment, to try an idea]</param>
     public static async Task<int> RunAsync(string[] args)
@@ -40,26 +47,22 @@ public static class PwshCronJobBenchmark
             Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore), {JobLimits.Script} and the built module in {modules}/StarrOps (./build.ps1 Build)");
             return 2;
         }
-
-        await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Gluetun = false });
-        stack.Network.RequireLogin("qbittorrent", 8080, "admin", "cronjob-benchmark-password");
-        var environment = new Dictionary<string, string>(stack.Environment())
-        {
-            ["QBITTORRENT_URL"] = "http://qbittorrent:8080",
-            ["QBITTORRENT_USERNAME"] = "admin",
-            ["QBITTORRENT_PASSWORD"] = "cronjob-benchmark-password",
-        };
-        foreach (var (key, value) in ImageEnvironment) environment[key] = value;
-        foreach (var (key, value) in extra) environment[key] = value;
         var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
+        // The module as the image has it: ReadyToRun, here for this runtime.
+        var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
+
+        var (stack, environment) = await StartStackAsync();
+        await using var _ = stack;
+        foreach (var (key, value) in extra) environment[key] = value;
         try
         {
-            var first = await RunAsync(pwsh, "Invoke-StarrReconcile", environment, root, modules, 200);
+            var first = await RunAsync(pwsh, "Invoke-StarrReconcile", environment, root, imageModules, 200);
             Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
 
             Step[] steps =
             [
                 new("bare pwsh -c 1+1", "1+1"),
+                new("pwsh -c Get-Date (a built-in module's autoload)", "$null = Get-Date"),
                 new("Import-Module StarrOps", "Import-Module StarrOps"),
                 new("autoload: Get-Command Invoke-StarrReconcile", "$null = Get-Command Invoke-StarrReconcile"),
                 new("converged Invoke-StarrReconcile", "Invoke-StarrReconcile"),
@@ -67,6 +70,7 @@ public static class PwshCronJobBenchmark
                 new("  the same, cpu limit 1000m", "Invoke-StarrReconcile", CpuMilli: 1000),
                 new("bare pwsh, no CPU limit", "1+1", CpuMilli: null),
                 new("converged, no CPU limit", "Invoke-StarrReconcile", CpuMilli: null),
+                new("converged, module not ReadyToRun, no limit", "Invoke-StarrReconcile", CpuMilli: null, BuiltModule: true),
             ];
             var runs = steps.ToDictionary(s => s, _ => new List<LimitedRun>());
             var requests = new List<(int Gets, int Tests, int Writes)>();
@@ -75,7 +79,7 @@ public static class PwshCronJobBenchmark
                 foreach (var step in steps)
                 {
                     foreach (var server in stack.All) server.Requests.Clear();
-                    var run = await RunAsync(pwsh, step.Command, environment, root, modules, step.CpuMilli);
+                    var run = await RunAsync(pwsh, step.Command, environment, root, step.BuiltModule ? modules : imageModules, step.CpuMilli);
                     runs[step].Add(run);
                     if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
                     if (step.Command == "Invoke-StarrReconcile" && step.CpuMilli == 200)
@@ -86,10 +90,11 @@ public static class PwshCronJobBenchmark
                 }
             }
 
-            Console.WriteLine($"\npwsh in the CronJob's limits (cpu 200m, memory 128Mi unless said), {samples} fresh processes each, median; modules {modules}");
+            Console.WriteLine($"\npwsh in the CronJob's limits (cpu 200m, memory 128Mi unless said), {samples} fresh processes each, median; modules {modules}" +
+                (imageModules == modules ? " (not ReadyToRun: crossgen2 missing)" : ", ReadyToRun for this runtime as the image's are for its own"));
             Console.WriteLine(readyToRun is null ? "pwsh: the dotnet-tool package as it is (not ReadyToRun: slower to start than the image's)" : $"pwsh: a ReadyToRun copy of the dotnet tool, as the official builds are ({readyToRun})");
             if (extra.Count > 0) Console.WriteLine("extra environment: " + string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")));
-            Console.WriteLine($"{"step",-44} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
+            Console.WriteLine($"{"step",-50} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
             var bare = JobLimits.Median(runs[steps[0]].Select(r => r.CpuSeconds));
             var bareUnlimited = JobLimits.Median(runs[steps.Single(s => s.CpuMilli is null && s.Command == "1+1")].Select(r => r.CpuSeconds));
             foreach (var step in steps)
@@ -98,7 +103,7 @@ public static class PwshCronJobBenchmark
                 var cpu = JobLimits.Median(runs[step].Select(r => r.CpuSeconds));
                 var peak = JobLimits.Median(runs[step].Select(r => r.PeakMiB));
                 var baseline = step.CpuMilli == 200 ? bare : bareUnlimited; // CPU seconds barely depend on the limit; the ratio is against the same kind of run
-                Console.WriteLine(FormattableString.Invariant($"{step.Label,-44} {wall,7:0.00} {cpu,7:0.00} {peak,9:0} {cpu - baseline,+8:+0.00;-0.00} ({cpu / baseline:0.00}x)"));
+                Console.WriteLine(FormattableString.Invariant($"{step.Label,-50} {wall,7:0.00} {cpu,7:0.000} {peak,9:0} {cpu - baseline,+8:+0.000;-0.000} ({cpu / baseline:0.00}x)"));
             }
             var (gets, tests, writes) = requests.Count == 0 ? (0, 0, 0) : requests[^1];
             Console.WriteLine($"converged run's requests: {gets} GETs, {tests} test calls, {writes} writes (StarrOps' own, last sample)");
@@ -108,6 +113,36 @@ public static class PwshCronJobBenchmark
         {
             try { root.Delete(recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The emulated stack the CronJob reconciles, and the environment a run gets (the stack's URLs and keys, the image's ENV).</summary>
+    private static async Task<(EmulatedStack Stack, Dictionary<string, string> Environment)> StartStackAsync()
+    {
+        var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Gluetun = false });
+        stack.Network.RequireLogin("qbittorrent", 8080, "admin", "cronjob-benchmark-password");
+        var environment = new Dictionary<string, string>(stack.Environment())
+        {
+            ["QBITTORRENT_URL"] = "http://qbittorrent:8080",
+            ["QBITTORRENT_USERNAME"] = "admin",
+            ["QBITTORRENT_PASSWORD"] = "cronjob-benchmark-password",
+        };
+        foreach (var (key, value) in ImageEnvironment) environment[key] = value;
+        return (stack, environment);
+    }
+
+    /// <summary>
+    /// Serves the benchmark's stack until stdin closes and writes its environment as <c>export</c> lines to
+    /// <paramref name="args"/>[0], so an idea can be probed by hand in a pwsh of one's own (<c>. file; pwsh -c …</c>).
+    /// </summary>
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var file = args.Length > 0 ? args[0] : "cronjob-stack.env";
+        var (stack, environment) = await StartStackAsync();
+        await using var _ = stack;
+        await File.WriteAllLinesAsync(file, environment.Select(e => $"export {e.Key}='{e.Value.Replace("'", "'\\''")}'"));
+        Console.WriteLine($"stack served; environment in {file}; close stdin to stop");
+        await Console.In.ReadToEndAsync();
+        return 0;
     }
 
     /// <summary>

@@ -4,10 +4,11 @@ namespace StarrOps.Benchmarks;
 
 /// <summary>
 /// The official pwsh builds (the image's mcr.microsoft.com/powershell) are ReadyToRun; the PowerShell dotnet-tool package this
-/// machine has is not, so its bare start JITs some 4,900 methods (about 1.2 s CPU here instead of about 0.5 s) and every
-/// ratio against it is off. This compiles the tool's main assemblies with crossgen2 (the Microsoft.NETCore.App.Crossgen2
-/// package, restored by any <c>-p:PublishReadyToRun=true</c> publish) into a copy, once, so the benchmark measures a pwsh
-/// that starts as the image's does.
+/// machine has is not, so its bare start JITs some 4,900 methods and every ratio against it is off. This compiles the tool's
+/// main assemblies with crossgen2 (the Microsoft.NETCore.App.Crossgen2 package of this runtime, which the benchmark project
+/// restores) into a copy, once, so the benchmark measures a pwsh that starts as the image's does.
+/// The image's module is ReadyToRun too (<c>./build.ps1 Build -ReadyToRun</c>), for the image's .NET 8; ReadyToRun code is
+/// used only on the runtime it was compiled for, so <see cref="Module"/> compiles a copy of the module for this runtime.
 /// </summary>
 public static class ReadyToRunPwsh
 {
@@ -18,40 +19,69 @@ public static class ReadyToRunPwsh
         "Microsoft.ApplicationInsights", "System.Management",
     ];
 
-    /// <summary>The pwsh.dll of a ReadyToRun copy of the pinned pwsh (made on first use under obj/), or null when crossgen2 is missing.</summary>
+    private static string Runtime => Environment.Version.ToString(3);
+
+    private static string Framework => Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+
+    private static string Crossgen2 => Path.Combine(
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        "microsoft.netcore.app.crossgen2.linux-x64", Runtime, "tools", "crossgen2");
+
+    /// <summary>The pwsh.dll of a ReadyToRun copy of the pinned pwsh (made on first use beside the benchmark), or null when crossgen2 is missing.</summary>
     public static string? Find(string pwshDll)
     {
+        if (!File.Exists(Crossgen2)) return null;
         var source = Path.GetDirectoryName(pwshDll)!;
-        var runtime = Environment.Version.ToString(3);
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var crossgen = Path.Combine(packages, "microsoft.netcore.app.crossgen2.linux-x64", runtime, "tools", "crossgen2");
-        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        if (!File.Exists(crossgen)) return null;
-        var target = Path.Combine(AppContext.BaseDirectory, "pwsh-r2r-" + runtime);
+        var target = Path.Combine(AppContext.BaseDirectory, "pwsh-r2r-" + Runtime);
         var done = Path.Combine(target, ".complete");
         if (File.Exists(done)) return Path.Combine(target, "pwsh.dll");
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         CopyDirectory(source, target);
         foreach (var name in Assemblies.Where(a => File.Exists(Path.Combine(source, a + ".dll"))))
-        {
-            var start = new ProcessStartInfo(crossgen) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in (string[])["-r", Path.Combine(framework, "*.dll"), "-r", Path.Combine(source, "*.dll"), "--targetos", "linux", "--targetarch", "x64", "-O",
-                         Path.Combine(source, name + ".dll"), "-o", Path.Combine(target, name + ".dll")])
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"crossgen2 {name}: {error}");
-        }
-        File.WriteAllText(done, runtime);
+            Compile(Path.Combine(source, name + ".dll"), Path.Combine(target, name + ".dll"), [Framework, source]);
+        File.WriteAllText(done, Runtime);
         return Path.Combine(target, "pwsh.dll");
+    }
+
+    /// <summary>
+    /// A copy of the module folder (the one holding StarrOps/&lt;version&gt;) in <paramref name="target"/> with every assembly of
+    /// the module compiled for this runtime, as the image's are for its own; null when crossgen2 is missing.
+    /// </summary>
+    public static string? Module(string modules, string pwshDll, string target)
+    {
+        if (!File.Exists(Crossgen2)) return null;
+        CopyDirectory(modules, target);
+        var pwsh = Path.GetDirectoryName(pwshDll)!;
+        foreach (var version in Directory.GetDirectories(Path.Combine(modules, "StarrOps")))
+        {
+            string[] folders = [version, Path.Combine(version, "Dependencies")];
+            foreach (var dll in folders.Where(Directory.Exists).SelectMany(f => Directory.GetFiles(f, "*.dll")))
+                Compile(dll, Path.Combine(target, Path.GetRelativePath(modules, dll)), [Framework, pwsh, .. folders.Where(Directory.Exists)]);
+        }
+        return target;
+    }
+
+    private static void Compile(string input, string output, IEnumerable<string> referenceFolders)
+    {
+        var start = new ProcessStartInfo(Crossgen2) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var folder in referenceFolders)
+        {
+            start.ArgumentList.Add("-r");
+            start.ArgumentList.Add(Path.Combine(folder, "*.dll"));
+        }
+        foreach (var arg in (string[])["--targetos", "linux", "--targetarch", "x64", "-O", input, "-o", output]) start.ArgumentList.Add(arg);
+        File.Delete(output);
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"crossgen2 {Path.GetFileName(input)}: {error}");
     }
 
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
         foreach (var directory in Directory.GetDirectories(from)) CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
     }
 }

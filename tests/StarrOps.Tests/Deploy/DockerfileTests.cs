@@ -1,46 +1,17 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using StarrOps.Tests.Support;
+using StarrOps.TestKit;
 
 namespace StarrOps.Tests.Deploy;
 
 /// <summary>Docker cannot run here: the Dockerfile is parsed and its promises checked instruction by instruction.</summary>
-public sealed partial class DockerfileTests
+public sealed class DockerfileTests
 {
-    private sealed record Instruction(string Keyword, string Arguments);
+    private static Dockerfile Image => Dockerfile.Read(RepoPaths.File("deploy", "image", "Dockerfile"));
 
-    private static IReadOnlyList<Instruction> Parse()
-    {
-        var text = File.ReadAllText(RepoPaths.File("deploy", "image", "Dockerfile"));
-        var instructions = new List<Instruction>();
-        var current = "";
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (line.TrimStart().StartsWith('#') && current.Length == 0) continue;
-            if (line.TrimStart().StartsWith('#')) continue; // comment lines inside a continued instruction
-            current += (current.Length == 0 ? "" : " ") + line.Trim().TrimEnd('\\').Trim();
-            if (line.TrimEnd().EndsWith('\\')) continue;
-            if (current.Length > 0)
-            {
-                var space = current.IndexOf(' ');
-                instructions.Add(new Instruction(current[..space].ToUpperInvariant(), current[(space + 1)..].Trim()));
-            }
-            current = "";
-        }
-        return instructions;
-    }
+    private static IReadOnlyList<DockerInstruction> Parse() => Image.Instructions;
 
-    /// <summary>The instructions of the last stage (what the image is).</summary>
-    private static IReadOnlyList<Instruction> FinalStage()
-    {
-        var all = Parse();
-        var last = all.Select((i, index) => (i, index)).Last(x => x.i.Keyword == "FROM").index;
-        return all.Skip(last).ToList();
-    }
-
-    private static Dictionary<string, string> Environment(IEnumerable<Instruction> stage) =>
-        stage.Where(i => i.Keyword == "ENV").SelectMany(i => EnvPair().Matches(i.Arguments)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+    private static IReadOnlyList<DockerInstruction> FinalStage() => Image.FinalStage;
 
     [Fact]
     public void Base_images_are_official_and_pinned_by_tag()
@@ -82,7 +53,7 @@ public sealed partial class DockerfileTests
     [Fact]
     public void The_environment_suits_a_read_only_root_and_a_128Mi_limit()
     {
-        var env = Environment(FinalStage());
+        var env = Image.FinalEnvironment;
 
         Assert.Equal("/tmp", env["HOME"]);
         Assert.Equal("/tmp", env["TMPDIR"]);
@@ -92,6 +63,4 @@ public sealed partial class DockerfileTests
         Assert.InRange(heapLimit, 32L * 1024 * 1024, 96L * 1024 * 1024);
     }
 
-    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(\S+)")]
-    private static partial Regex EnvPair();
 }

@@ -55,13 +55,13 @@ public abstract class ArrClient : IDisposable
         .Select(h => h with { Instance = Instance.Name }).ToList();
 
     public async Task<IReadOnlyList<StarrTag>> GetTagsAsync(CancellationToken cancellationToken) =>
-        (await Http.GetAsync<List<StarrTag>>(Api("tag"), cancellationToken).ConfigureAwait(false))
+        (await Http.GetListAsync(Api("tag"), StarrTag.Read, cancellationToken).ConfigureAwait(false))
         .Select(t => t with { Instance = Instance.Name }).ToList();
 
     public async Task<StarrTag> AddTagAsync(string label, CancellationToken cancellationToken)
     {
         var created = await Http.SendJsonAsync(HttpMethod.Post, Api("tag"), new JsonObject { ["label"] = label }, cancellationToken).ConfigureAwait(false);
-        return StarrHttpClient.Deserialize<StarrTag>(created, "POST", Api("tag")) with { Instance = Instance.Name };
+        return StarrTag.Read(JsonFields.Of(created, "POST " + Api("tag"))) with { Instance = Instance.Name };
     }
 
     public async Task<IReadOnlyList<QualityProfile>> GetQualityProfilesAsync(CancellationToken cancellationToken) =>
@@ -70,7 +70,7 @@ public abstract class ArrClient : IDisposable
     public async Task<IReadOnlyList<RootFolder>> GetRootFoldersAsync(CancellationToken cancellationToken)
     {
         EnsureRootFolders();
-        return (await Http.GetAsync<List<RootFolder>>(Api("rootfolder"), cancellationToken).ConfigureAwait(false))
+        return (await Http.GetListAsync(Api("rootfolder"), RootFolder.Read, cancellationToken).ConfigureAwait(false))
             .Select(r => r with { Instance = Instance.Name }).ToList();
     }
 
@@ -81,7 +81,7 @@ public abstract class ArrClient : IDisposable
         var body = new JsonObject { ["path"] = request.Path };
         await CompleteRootFolderAsync(body, request, cancellationToken).ConfigureAwait(false);
         var created = await Http.SendJsonAsync(HttpMethod.Post, Api("rootfolder"), body, cancellationToken).ConfigureAwait(false);
-        return StarrHttpClient.Deserialize<RootFolder>(created, "POST", Api("rootfolder")) with { Instance = Instance.Name };
+        return RootFolder.Read(JsonFields.Of(created, "POST " + Api("rootfolder"))) with { Instance = Instance.Name };
     }
 
     protected virtual Task CompleteRootFolderAsync(JsonObject body, RootFolderRequest request, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,3 +1,5 @@
+using StarrOps.Core.Http;
+
 namespace StarrOps.Core.Arr;
 
 // Typed records for the small, stable Servarr shapes. Each carries the instance it came from, so
@@ -32,6 +34,8 @@ public sealed record StarrTag
     public string Instance { get; init; } = "";
     public int Id { get; init; }
     public string Label { get; init; } = "";
+
+    internal static StarrTag Read(JsonFields f) => new() { Id = f.Int("id"), Label = f.String("label") };
 }
 
 public sealed record RootFolder
@@ -44,6 +48,17 @@ public sealed record RootFolder
     public long? FreeSpace { get; init; }
     public int? DefaultQualityProfileId { get; init; }
     public int? DefaultMetadataProfileId { get; init; }
+
+    internal static RootFolder Read(JsonFields f) => new()
+    {
+        Id = f.Int("id"),
+        Path = f.String("path"),
+        Name = f.StringOrNull("name"),
+        Accessible = f.Bool("accessible"),
+        FreeSpace = f.LongOrNull("freeSpace"),
+        DefaultQualityProfileId = f.IntOrNull("defaultQualityProfileId"),
+        DefaultMetadataProfileId = f.IntOrNull("defaultMetadataProfileId"),
+    };
 }
 
 public sealed record QualityProfile

@@ -68,6 +68,14 @@ public sealed class StarrHttpClient : IDisposable
         return Deserialize<T>(node, "GET", path);
     }
 
+    /// <summary>GETs an object and reads it with <paramref name="read"/> (<see cref="JsonFields"/>), without the serializer.</summary>
+    internal async Task<T> GetAsync<T>(string path, Func<JsonFields, T> read, CancellationToken cancellationToken) =>
+        read(JsonFields.Of(await GetJsonAsync(path, cancellationToken).ConfigureAwait(false), "GET " + path));
+
+    /// <summary>GETs a list and reads each element with <paramref name="read"/> (<see cref="JsonFields"/>), without the serializer.</summary>
+    internal async Task<List<T>> GetListAsync<T>(string path, Func<JsonFields, T> read, CancellationToken cancellationToken) =>
+        JsonFields.List(await GetJsonAsync(path, cancellationToken).ConfigureAwait(false), "GET " + path, read);
+
     /// <summary>Sends JSON (or nothing) and parses the JSON answer; a 2xx with an empty body gives null.</summary>
     public async Task<JsonNode?> SendJsonAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
     {

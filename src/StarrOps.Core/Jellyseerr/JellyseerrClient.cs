@@ -32,7 +32,7 @@ public sealed class JellyseerrClient : IDisposable
         await _http.GetAsync<JellyseerrStatus>("api/v1/status", cancellationToken).ConfigureAwait(false) with { Instance = Instance.Name };
 
     public async Task<JellyseerrPublicSettings> GetPublicSettingsAsync(CancellationToken cancellationToken) =>
-        await _http.GetAsync<JellyseerrPublicSettings>("api/v1/settings/public", cancellationToken).ConfigureAwait(false) with { Instance = Instance.Name };
+        await _http.GetAsync("api/v1/settings/public", JellyseerrPublicSettings.Read, cancellationToken).ConfigureAwait(false) with { Instance = Instance.Name };
 
     /// <summary>True once the setup wizard has finished (<c>initialized</c> in the public settings).</summary>
     public async Task<bool> IsSetUpAsync(CancellationToken cancellationToken) =>

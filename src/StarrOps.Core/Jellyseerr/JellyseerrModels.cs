@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StarrOps.Core.Http;
 using StarrOps.Core.Instances;
 
 namespace StarrOps.Core.Jellyseerr;
@@ -34,6 +35,16 @@ public sealed record JellyseerrPublicSettings
     public int MediaServerType { get; init; }
     public bool LocalLogin { get; init; }
     public bool MediaServerLogin { get; init; }
+
+    internal static JellyseerrPublicSettings Read(JsonFields f) => new()
+    {
+        Initialized = f.Bool("initialized"),
+        ApplicationTitle = f.String("applicationTitle"),
+        ApplicationUrl = f.String("applicationUrl"),
+        MediaServerType = f.Int("mediaServerType"),
+        LocalLogin = f.Bool("localLogin"),
+        MediaServerLogin = f.Bool("mediaServerLogin"),
+    };
 }
 
 /// <summary>GET /settings/main: what StarrOps reads, and the whole document (API key masked) in <see cref="Raw"/>.</summary>

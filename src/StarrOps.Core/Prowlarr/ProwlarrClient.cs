@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using StarrOps.Core.Arr;
 using StarrOps.Core.Hosting;
+using StarrOps.Core.Http;
 using StarrOps.Core.Instances;
 
 namespace StarrOps.Core.Prowlarr;
@@ -17,7 +18,7 @@ public sealed class ProwlarrClient(StarrInstance instance, IStarrHost? host = nu
 
     /// <summary>App profiles (which searches an indexer serves to the apps); every indexer names one.</summary>
     public async Task<IReadOnlyList<AppProfile>> GetAppProfilesAsync(CancellationToken cancellationToken) =>
-        await Http.GetAsync<List<AppProfile>>(Api("appprofile"), cancellationToken).ConfigureAwait(false);
+        await Http.GetListAsync(Api("appprofile"), AppProfile.Read, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Pushes Prowlarr's indexers into every linked app and waits for the command to finish.</summary>
     public async Task<CommandStatus> SyncIndexersAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -35,6 +36,13 @@ public sealed record AppProfile(int Id, string Name)
     public bool EnableRss { get; init; }
     public bool EnableAutomaticSearch { get; init; }
     public bool EnableInteractiveSearch { get; init; }
+
+    internal static AppProfile Read(JsonFields f) => new(f.Int("id"), f.String("name"))
+    {
+        EnableRss = f.Bool("enableRss"),
+        EnableAutomaticSearch = f.Bool("enableAutomaticSearch"),
+        EnableInteractiveSearch = f.Bool("enableInteractiveSearch"),
+    };
 
     /// <summary>The profile of that name (case-insensitive), or with no name the first one, which an indexer gets by default.</summary>
     public static AppProfile Choose(IReadOnlyList<AppProfile> profiles, string? name, string instance) =>

@@ -68,7 +68,9 @@ function Invoke-Build {
     Invoke-Clean
     $publish = Join-Path $OutputPath 'publish'
     $arguments = @('publish', (Join-Path $PSScriptRoot 'src/StarrOps.PowerShell'), '-c', $Configuration, '-o', $publish, '--nologo')
-    if ($ReadyToRun) { $arguments += @('-r', 'linux-x64', '--self-contained', 'false', '-p:PublishReadyToRun=true') }
+    # --opt-cross-module:*: framework methods may be inlined into the module's precompiled code; the runtime checks each
+    # inlined method's IL is still the same and JITs instead if not (0.015 s less CPU per converged run, decision 0004).
+    if ($ReadyToRun) { $arguments += @('-r', 'linux-x64', '--self-contained', 'false', '-p:PublishReadyToRun=true', '-p:PublishReadyToRunCrossgen2ExtraArgs=--opt-cross-module:*') }
     Invoke-Native dotnet $arguments
 
     # StarrOps.dll (the cmdlets) loads into pwsh's default context; the core and every third-party assembly live in

@@ -56,12 +56,15 @@ public static class ReadyToRunPwsh
         {
             string[] folders = [version, Path.Combine(version, "Dependencies")];
             foreach (var dll in folders.Where(Directory.Exists).SelectMany(f => Directory.GetFiles(f, "*.dll")))
-                Compile(dll, Path.Combine(target, Path.GetRelativePath(modules, dll)), [Framework, pwsh, .. folders.Where(Directory.Exists)]);
+                Compile(dll, Path.Combine(target, Path.GetRelativePath(modules, dll)), [Framework, pwsh, .. folders.Where(Directory.Exists)], BuildReadyToRunArguments);
         }
         return target;
     }
 
-    private static void Compile(string input, string output, IEnumerable<string> referenceFolders)
+    /// <summary>What <c>./build.ps1 Build -ReadyToRun</c> adds to crossgen2's arguments (PublishReadyToRunCrossgen2ExtraArgs).</summary>
+    private static readonly string[] BuildReadyToRunArguments = ["--opt-cross-module:*"];
+
+    private static void Compile(string input, string output, IEnumerable<string> referenceFolders, IEnumerable<string>? extra = null)
     {
         var start = new ProcessStartInfo(Crossgen2) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var folder in referenceFolders)
@@ -69,7 +72,7 @@ public static class ReadyToRunPwsh
             start.ArgumentList.Add("-r");
             start.ArgumentList.Add(Path.Combine(folder, "*.dll"));
         }
-        foreach (var arg in (string[])["--targetos", "linux", "--targetarch", "x64", "-O", input, "-o", output]) start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])["--targetos", "linux", "--targetarch", "x64", "-O", .. extra ?? [], input, "-o", output]) start.ArgumentList.Add(arg);
         File.Delete(output);
         using var process = Process.Start(start)!;
         process.StandardOutput.ReadToEnd();

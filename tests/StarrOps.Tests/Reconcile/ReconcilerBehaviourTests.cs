@@ -118,6 +118,27 @@ public sealed class ReconcilerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_instance_that_fails_halfway_through_planning_gets_no_changes_at_all()
+    {
+        // Sonarr's tags are read and planned, then its root folders cannot be read: nothing half-planned may be applied.
+        _stack.Sonarr.Faults.FailWithStatus(500, "/api/v3/rootfolder");
+
+        var plan = await new Reconciler(new RecordingHost()).PlanAsync(Load(TwoApps));
+
+        Assert.DoesNotContain(plan.Changes, c => c.Instance == "sonarr");
+        Assert.Contains(plan.Problems, p => p.Instance == "sonarr" && p.InstanceUnavailable);
+        Assert.Contains(plan.Changes, c => c.Instance == "radarr" && c.ResourceType == StarrResourceType.Tag);
+    }
+
+    [Fact]
+    public async Task A_missing_state_or_plan_is_an_argument_error()
+    {
+        var reconciler = new Reconciler(new RecordingHost());
+        await Assert.ThrowsAsync<ArgumentNullException>(() => reconciler.PlanAsync(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => reconciler.ApplyAsync(null!));
+    }
+
+    [Fact]
     public async Task An_instance_that_answers_after_a_while_is_planned_once_it_is_ready()
     {
         _stack.Sonarr.Faults.FailWithStatus(500, "/ping", times: 2); // not a status the client retries

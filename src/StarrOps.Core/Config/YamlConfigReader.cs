@@ -716,7 +716,7 @@ internal sealed class YamlConfigReader
             var elsewhere = kind is { } k && !valid.Contains(key) && AllSectionKeys.Contains(key)
                 ? $" ({k} instances don't take '{key}')"
                 : "";
-            Problem(keyNode, path.Length == 0 ? key : $"{path}.{key}",
+            Problem(keyNode, $"{path}.{key}",
                 $"unknown key '{key}'{elsewhere}{(nearest is null ? "" : $" (did you mean '{nearest}'?)")}. Valid keys: {string.Join(", ", valid)}.");
         }
     }

@@ -19,8 +19,7 @@ public sealed class PlannerReadsTests : IAsyncLifetime
     {
         _stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Lidarr = [], Jellyseerr = false, Jellyfin = false, Gluetun = false });
         _stack.Network.AddReachable("qbittorrent", 8080);
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
     }
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();

@@ -38,8 +38,7 @@ public sealed class ProwlarrIndexerTests : IAsyncLifetime
         _stack.Network.AddReachable("qbittorrent", 8080);
         _feed = await EmulatedTorznabFeed.StartAsync(_stack.Network, "jackett");
         _stack.Network.Map("jackett", 9117, _feed);
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
         _env["QBITTORRENT_URL"] = "http://qbittorrent:8080";
         _env["QBITTORRENT_USERNAME"] = "admin";
         _env["QBITTORRENT_PASSWORD"] = "indexer-test-qbit-pass";

@@ -27,8 +27,7 @@ public sealed class ReconcileServicesTests : IAsyncLifetime
     {
         _stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Lidarr = [], Prowlarr = false, Gluetun = false });
         _bazarr = await BazarrFake.StartAsync();
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
         _env["BAZARR_URL"] = _bazarr.Server.Url.AbsoluteUri.TrimEnd('/');
         _env["BAZARR_API_KEY"] = BazarrFake.ApiKey;
     }

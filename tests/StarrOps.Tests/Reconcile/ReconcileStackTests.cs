@@ -22,8 +22,7 @@ public sealed class ReconcileStackTests : IAsyncLifetime
         _stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Jellyseerr = false, Jellyfin = false, Gluetun = false });
         // The arr apps only check that the download client's host:port accepts connections.
         _stack.Network.AddReachable("qbittorrent", 8080);
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
         _env["QBITTORRENT_URL"] = "http://qbittorrent:8080";
         _env["QBITTORRENT_USERNAME"] = "admin";
         _env["QBITTORRENT_PASSWORD"] = QbitPassword;

@@ -28,8 +28,7 @@ public sealed class ReconcilerBehaviourTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Lidarr = [], Prowlarr = false, Jellyseerr = false, Jellyfin = false, Gluetun = false });
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
     }
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();

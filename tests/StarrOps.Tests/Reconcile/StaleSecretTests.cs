@@ -23,8 +23,7 @@ public sealed class StaleSecretTests : IAsyncLifetime
     {
         _stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Jellyseerr = false, Jellyfin = false, Gluetun = false });
         _stack.Network.RequireLogin("qbittorrent", 8080, "admin", QbitPassword);
-        _env = new Hashtable();
-        foreach (var (name, value) in _stack.Environment()) _env[name] = value;
+        _env = StackEnvironment.Of(_stack);
         _env["QBITTORRENT_URL"] = "http://qbittorrent:8080";
         _env["QBITTORRENT_USERNAME"] = "admin";
         _env["QBITTORRENT_PASSWORD"] = QbitPassword;

@@ -47,15 +47,14 @@ public static class PwshCronJobBenchmark
             Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore), {JobLimits.Script} and the built module in {modules}/StarrOps (./build.ps1 Build)");
             return 2;
         }
-        var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
-        // The module as the image has it: ReadyToRun, here for this runtime.
-        var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
-
         var (stack, environment) = await StartStackAsync();
         await using var _ = stack;
         foreach (var (key, value) in extra) environment[key] = value;
+        var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
         try
         {
+            // The module as the image has it: ReadyToRun, here for this runtime.
+            var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
             var first = await RunAsync(pwsh, "Invoke-StarrReconcile", environment, root, imageModules, 200);
             Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
 

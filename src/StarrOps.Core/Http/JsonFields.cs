@@ -33,7 +33,7 @@ internal readonly struct JsonFields
             ? array.Select(item => read(Of(item, document))).ToList()
             : throw new InvalidDataException($"{document} answered {Kind(node)} where a list was expected.");
 
-    public int Int(string name, int missing = 0) => IntOrNull(name) ?? missing;
+    public int Int(string name) => IntOrNull(name) ?? 0;
 
     public int? IntOrNull(string name) => Number(name, (JsonValue v, out int n) => v.TryGetValue(out n));
 

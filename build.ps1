@@ -48,7 +48,9 @@ $moduleDir = Join-Path $moduleRoot $version
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
     Write-Host "> $Command $($Arguments -join ' ')" -ForegroundColor DarkGray
-    & $Command @Arguments
+    # To the host, never to the pipeline: a function that runs a command and then returns a value (Get-NuGetPackageFolder
+    # restoring Pester on a fresh machine) would otherwise return the command's output with it.
+    & $Command @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$Command exited with $LASTEXITCODE" }
 }
 

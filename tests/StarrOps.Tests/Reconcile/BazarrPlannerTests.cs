@@ -118,6 +118,26 @@ public sealed class BazarrPlannerTests : IAsyncLifetime
         Assert.Contains("radarr has no API key; Bazarr needs it. Set RADARR_API_KEY.", problem.Message);
     }
 
+
+    [Fact]
+    public async Task A_state_built_in_code_that_links_an_unknown_instance_gets_a_problem_naming_it_and_the_other_link_still_planned()
+    {
+        // The YAML reader refuses unknown names; a runbook can build a DesiredState itself and bypass it.
+        var loaded = Load("""
+            instances:
+              sonarr: { internalUrl: "http://sonarr:8989" }
+              radarr: { internalUrl: "http://radarr:7878" }
+            bazarr: { standardWiring: false, sonarr: sonarr, radarr: radarr }
+            """);
+        var state = new DesiredState(loaded.Instances, loaded.Configs.Select(c => c.Bazarr is { } spec ? c with { Bazarr = spec with { Sonarr = "sonarr-4k" } } : c).ToList());
+
+        var plan = await new Reconciler(new RecordingHost()).PlanAsync(state);
+
+        var problem = Assert.Single(plan.Problems, p => p.Instance == "bazarr");
+        Assert.Equal((StarrResourceType.BazarrSonarr, "sonarr-4k"), (problem.ResourceType, problem.Name));
+        Assert.Contains("'sonarr-4k' is not a known instance.", problem.Message);
+        Assert.Equal(StarrResourceType.BazarrRadarr, Assert.Single(plan.Changes, c => c.Instance == "bazarr").ResourceType);
+    }
     [Fact]
     public async Task Waiting_for_readiness_plans_a_Bazarr_that_answers_and_reports_one_that_is_down_as_not_ready()
     {

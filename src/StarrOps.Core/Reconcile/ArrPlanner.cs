@@ -203,7 +203,7 @@ internal static class ArrPlanner
             plan.Add(ToChange(target, provider, ProviderStage, session.Options.ForceSave, client));
         if (!deleteUnmanaged) return;
         foreach (var resource in live.Where(r => !matched.Contains(r.Id) && !Ignored(target.Config.DeleteUnmanaged, r.Name)))
-            plan.Add(DeleteChange(target, client, resource, kind == ProviderKind.Application ? ApplicationStage : DeleteStage, session.Options.ForceSave));
+            plan.Add(DeleteChange(target, client, resource, DeleteStage, session.Options.ForceSave)); // applications are planned (and pruned) by PlanApplicationsAsync
     }
 
     private static ReconcileChange DeleteChange(InstanceSession target, ArrClient client, ProviderResource resource, int stage, bool forceSave)

@@ -53,6 +53,104 @@ public sealed class YamlDeclarationTests
     }
 
     [Fact]
+    public void Explicit_core_tags_type_a_value_as_they_say()
+    {
+        var fields = NotificationFields("{ i: !!int 7, r: !!float 2.5, b: !!bool true, n: !!null ~, e: 1e3, s: !!str true }");
+
+        Assert.Equal(7L, fields["i"]);
+        Assert.Equal(2.5, fields["r"]);
+        Assert.Equal(true, fields["b"]);
+        Assert.Null(fields["n"]);
+        Assert.Equal(1000.0, fields["e"]);
+        Assert.Equal("true", fields["s"]);
+    }
+
+    [Fact]
+    public void Lists_and_mappings_under_fields_keep_their_values_and_a_secret_key_makes_everything_below_it_secret()
+    {
+        var fields = NotificationFields("{ headers: [a, 1, true], auth: { user: me, password: p4ss-0123456789 }, apiKeys: [k-0123456789] }");
+
+        Assert.Equal(new object?[] { "a", 1L, true }, Assert.IsAssignableFrom<IEnumerable<object?>>(fields["headers"]));
+        var auth = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(fields["auth"]);
+        Assert.Equal("me", auth["user"]);
+        Assert.Equal(new Secret("p4ss-0123456789"), auth["password"]);
+        Assert.Equal(new Secret("k-0123456789"), Assert.Single(Assert.IsAssignableFrom<IEnumerable<object?>>(fields["apiKeys"])));
+    }
+
+    [Fact]
+    public void An_env_reference_under_an_ordinary_key_is_plain_text_and_its_name_may_be_padded()
+    {
+        var client = Assert.Single(Parse(
+                "standardWiring: false\nsonarr:\n  notifications:\n    - { name: Hook, implementation: Webhook, fields: { url: !env \" HOOK_URL \", token: !env HOOK_TOKEN } }\n",
+                Env(("HOOK_URL", "http://hook:8080"), ("HOOK_TOKEN", "hook-token-0123456789")))
+            .FindConfig("sonarr")!.Notifications);
+
+        Assert.Equal("http://hook:8080", Assert.IsType<string>(client.Fields["url"]));
+        Assert.Equal(new Secret("hook-token-0123456789"), client.Fields["token"]);
+    }
+
+    [Fact]
+    public void Instance_values_keep_what_was_written_whatever_yaml_would_type_them_as()
+    {
+        var state = Parse("""
+            instances:
+              sonarr:
+                username: 007
+                apiKey: 1234567890123
+                skipCertificateCheck: "true"
+                timeoutSeconds: !env SONARR_TIMEOUT
+              radarr:
+                url: "https://radarr.example:7878"
+                username: !!int 42
+                password: 1234567890
+                skipCertificateCheck: !env RADARR_SKIP
+                timeoutSeconds: 2.5
+              radarr_uhd: { url: "http://radarr-uhd:7878", apiKey: k-0123456789abcdef }
+            """, Env(("SONARR_TIMEOUT", "7.5"), ("RADARR_SKIP", "false")));
+
+        var sonarr = state.FindInstance("sonarr")!;
+        Assert.Equal("007", sonarr.UserName);
+        Assert.Equal(new Secret("1234567890123"), sonarr.ApiKey);
+        Assert.True(sonarr.SkipCertificateCheck);
+        Assert.Equal(TimeSpan.FromSeconds(7.5), sonarr.Timeout);
+        var radarr = state.FindInstance("radarr")!;
+        Assert.Equal(new Uri("https://radarr.example:7878"), radarr.Url);
+        Assert.Equal("42", radarr.UserName);
+        Assert.Equal(new Secret("1234567890"), radarr.Password);
+        Assert.False(radarr.SkipCertificateCheck);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), radarr.Timeout);
+        Assert.Equal(ServiceKind.Radarr, state.FindInstance("radarr_uhd")!.Kind); // told from the name before the '_'
+    }
+
+    [Fact]
+    public void A_single_value_where_a_list_goes_is_a_list_of_one()
+    {
+        var state = Parse("""
+            standardWiring: false
+            sonarr:
+              tags: uhd
+              rootFolders:
+                - { path: /tv, qualityProfileId: "7" }
+              downloadClients:
+                - { name: qBit, implementation: QBittorrent, tags: anime }
+            """);
+
+        var sonarr = state.FindConfig("sonarr")!;
+        Assert.Equal(["uhd"], sonarr.Tags);
+        Assert.Equal(7, Assert.Single(sonarr.RootFolders).QualityProfileId);
+        Assert.Equal(["anime"], Assert.Single(sonarr.DownloadClients).Tags);
+    }
+
+    [Fact]
+    public void A_key_that_only_starts_like_a_fixed_key_is_a_property_not_a_typo()
+    {
+        var client = Assert.Single(Parse("standardWiring: false\nsonarr:\n  downloadClients:\n    - { name: qBit, implementation: QBittorrent, implementationVersion: 2 }\n")
+            .FindConfig("sonarr")!.DownloadClients);
+
+        Assert.Equal(2L, client.Properties["implementationVersion"]);
+    }
+
+    [Fact]
     public void An_empty_value_under_a_secret_key_is_empty_text_not_a_secret()
     {
         var fields = NotificationFields("{ password: \"\", apiKey: s3cret-value-0123 }");
@@ -283,6 +381,7 @@ public sealed class YamlDeclarationTests
     [InlineData("4k-sonarr")]
     [InlineData("sonarr.4k")]
     [InlineData("-sonarr")]
+    [InlineData("")]
     public void An_instance_name_must_start_with_a_letter_and_hold_only_letters_digits_and_dashes(string name)
     {
         var message = Problems($"instances:\n  \"{name}\": {{ kind: Sonarr, url: \"http://x:8989\" }}\n");

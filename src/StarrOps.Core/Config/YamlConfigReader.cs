@@ -612,7 +612,8 @@ internal sealed class YamlConfigReader
         {
             Secret secret => secret,
             null => null,
-            var other => new Secret(Convert.ToString(other, CultureInfo.InvariantCulture) ?? ""),
+            // As written: an untyped 0123 or 12345678901234567890 is the password, not the number YAML would make of it.
+            var other => new Secret((scalar.Tag.IsEmpty ? scalar.Value : Convert.ToString(other, CultureInfo.InvariantCulture)) ?? ""),
         };
     }
 

@@ -96,13 +96,13 @@ public sealed class YamlDeclarationTests
             instances:
               sonarr:
                 username: 007
-                apiKey: 1234567890123
+                apiKey: 12345678901234567890
                 skipCertificateCheck: "true"
                 timeoutSeconds: !env SONARR_TIMEOUT
               radarr:
                 url: "https://radarr.example:7878"
                 username: !!int 42
-                password: 1234567890
+                password: 0123
                 skipCertificateCheck: !env RADARR_SKIP
                 timeoutSeconds: 2.5
               radarr_uhd: { url: "http://radarr-uhd:7878", apiKey: k-0123456789abcdef }
@@ -110,13 +110,13 @@ public sealed class YamlDeclarationTests
 
         var sonarr = state.FindInstance("sonarr")!;
         Assert.Equal("007", sonarr.UserName);
-        Assert.Equal(new Secret("1234567890123"), sonarr.ApiKey);
+        Assert.Equal(new Secret("12345678901234567890"), sonarr.ApiKey); // not 1.2345678901234567E+19
         Assert.True(sonarr.SkipCertificateCheck);
         Assert.Equal(TimeSpan.FromSeconds(7.5), sonarr.Timeout);
         var radarr = state.FindInstance("radarr")!;
         Assert.Equal(new Uri("https://radarr.example:7878"), radarr.Url);
         Assert.Equal("42", radarr.UserName);
-        Assert.Equal(new Secret("1234567890"), radarr.Password);
+        Assert.Equal(new Secret("0123"), radarr.Password); // not 123
         Assert.False(radarr.SkipCertificateCheck);
         Assert.Equal(TimeSpan.FromSeconds(2.5), radarr.Timeout);
         Assert.Equal(ServiceKind.Radarr, state.FindInstance("radarr_uhd")!.Kind); // told from the name before the '_'

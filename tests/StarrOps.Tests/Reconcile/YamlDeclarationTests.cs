@@ -5,6 +5,8 @@ using StarrOps.Core.Config;
 using StarrOps.Core.Instances;
 using StarrOps.Core.Prowlarr;
 
+using StarrOps.Tests.Support;
+
 namespace StarrOps.Tests.Reconcile;
 
 /// <summary>
@@ -13,17 +15,7 @@ namespace StarrOps.Tests.Reconcile;
 /// </summary>
 public sealed class YamlDeclarationTests
 {
-    private static Hashtable Env(params (string Name, string Value)[] more)
-    {
-        var table = new Hashtable
-        {
-            ["SONARR_URL"] = "http://sonarr:8989", ["SONARR_API_KEY"] = "sonarr-key-0123456789",
-            ["RADARR_URL"] = "http://radarr:7878", ["RADARR_API_KEY"] = "radarr-key-0123456789",
-            ["PROWLARR_URL"] = "http://prowlarr:9696", ["PROWLARR_API_KEY"] = "prowlarr-key-0123456789",
-        };
-        foreach (var (name, value) in more) table[name] = value;
-        return table;
-    }
+    private static Hashtable Env(params (string Name, string Value)[] more) => StackEnvironment.Declared(more);
 
     private static DesiredState Parse(string yaml, Hashtable? env = null) => DesiredStateLoader.Parse(yaml, env ?? Env(), "stack.yaml");
 

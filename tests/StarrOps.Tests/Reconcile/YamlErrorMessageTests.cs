@@ -2,6 +2,8 @@ using System.Collections;
 using StarrOps.Core;
 using StarrOps.Core.Config;
 
+using StarrOps.Tests.Support;
+
 namespace StarrOps.Tests.Reconcile;
 
 /// <summary>
@@ -10,17 +12,7 @@ namespace StarrOps.Tests.Reconcile;
 /// </summary>
 public sealed class YamlErrorMessageTests
 {
-    private static Hashtable Env(params (string Name, string Value)[] more)
-    {
-        var table = new Hashtable
-        {
-            ["SONARR_URL"] = "http://sonarr:8989", ["SONARR_API_KEY"] = "sonarr-key-0123456789",
-            ["RADARR_URL"] = "http://radarr:7878", ["RADARR_API_KEY"] = "radarr-key-0123456789",
-            ["PROWLARR_URL"] = "http://prowlarr:9696", ["PROWLARR_API_KEY"] = "prowlarr-key-0123456789",
-        };
-        foreach (var (name, value) in more) table[name] = value;
-        return table;
-    }
+    private static Hashtable Env(params (string Name, string Value)[] more) => StackEnvironment.Declared(more);
 
     /// <summary>The problem lines of the error the file raises, without the indentation.</summary>
     private static IReadOnlyList<string> ProblemLines(string yaml, Hashtable? env = null, string source = "stack.yaml")

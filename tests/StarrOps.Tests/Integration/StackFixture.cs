@@ -9,12 +9,7 @@ namespace StarrOps.Tests.Integration;
 /// <summary>Builds core instances for the servers of an emulated stack, the way Get-StarrInstance reads them from the environment.</summary>
 public static class StackInstances
 {
-    public static Hashtable Environment(EmulatedStack stack)
-    {
-        var table = new Hashtable();
-        foreach (var (key, value) in stack.Environment()) table[key] = value;
-        return table;
-    }
+    public static Hashtable Environment(EmulatedStack stack) => StackEnvironment.Of(stack);
 
     public static IReadOnlyList<StarrInstance> All(EmulatedStack stack) => EnvironmentInstanceSource.Read(Environment(stack));
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using StarrOps.Core;
 using StarrOps.Core.Arr;
+using StarrOps.Core.Instances;
 using StarrOps.TestKit;
 
 namespace StarrOps.Tests.Core;
@@ -108,6 +109,9 @@ public sealed class ProviderEditorRulesTests
     [InlineData("1", "2")]
     [InlineData("true", "false")]
     [InlineData("\"a\"", "\"A\"")]
+    [InlineData("1", "\"1\"")]
+    [InlineData("\"1\"", "1")]
+    [InlineData("[]", "\"\"")]
     public void Values_that_differ_are_not_equal(string? left, string? right) =>
         Assert.False(ProviderEditor.ValuesEqual(Parse(left), Parse(right)));
 
@@ -222,5 +226,147 @@ public sealed class ProviderEditorRulesTests
 
         Assert.Equal(template.Fields.OfType<JsonObject>().Select(f => f["name"]!.GetValue<string>()), names);
         Assert.Contains("tvCategory", names);
+    }
+
+    [Fact]
+    public void A_change_reports_the_old_and_new_value_and_a_secret_reports_neither()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["host"] = "qbit", ["password"] = "stored" }, enable: false));
+
+        var changes = ProviderEditor.Apply(live, Client(new() { ["host"] = "qbittorrent", ["password"] = new Secret("changed-password") }, enable: true), rotateSecrets: false);
+
+        var enable = Assert.Single(changes, c => c.Field == "enable");
+        Assert.Equal((false, true, false), ((bool)enable.OldValue!, (bool)enable.NewValue!, enable.IsSecret));
+        var host = Assert.Single(changes, c => c.Field == "host");
+        Assert.Equal(("qbit", "qbittorrent", false, false), (host.OldValue, host.NewValue, host.IsSecret, host.IsRotation));
+        // The stored secret is readable here (not masked), so it is compared, but neither value is shown, and it is no rotation.
+        var password = Assert.Single(changes, c => c.Field == "password");
+        Assert.Equal((null, null, true, false), (password.OldValue, password.NewValue, password.IsSecret, password.IsRotation));
+        Assert.Equal("password: (secret) -> (secret)", password.ToString());
+        Assert.Equal("changed-password", live.FieldValue("password")!.GetValue<string>());
+        Assert.True(live.Enable);
+    }
+
+    [Fact]
+    public void A_masked_secret_sent_again_is_a_rotation()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["password"] = "stored" }));
+        live.Field("password")!["value"] = ProviderResource.MaskedValue; // as GET returns it
+
+        var change = Assert.Single(ProviderEditor.Apply(live, Client(new() { ["password"] = new Secret("new-password") }), rotateSecrets: true));
+
+        Assert.True(change.IsRotation);
+        Assert.Equal("password: (secret) -> (secret, rotated)", change.ToString());
+    }
+
+    [Fact]
+    public void The_mask_given_as_a_value_never_replaces_a_readable_secret()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client(new() { ["password"] = "stored" }));
+
+        Assert.Empty(ProviderEditor.Apply(live, Client(new() { ["password"] = ProviderResource.MaskedValue }), rotateSecrets: false));
+        Assert.Equal("stored", live.FieldValue("password")!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Exclusive_events_leave_settings_that_only_start_with_on_and_event_settings_that_are_not_flags()
+    {
+        var hook = ProviderEditor.NewFromTemplate(Webhook(), new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook")
+        {
+            Fields = new Dictionary<string, object?> { ["url"] = "http://pulsarr" },
+            Properties = new Dictionary<string, object?> { ["onGrab"] = true, ["onDownload"] = true },
+        });
+        hook.Json["on"] = true;             // too short to be an event
+        hook.Json["onlineCheck"] = true;    // "on" then lower case: a word, not an event
+        hook.Json["OnAirReminder"] = true;  // events are camelCase "on" + upper case, exactly
+        hook.Json["onRetryCount"] = 3;      // an on* setting that is not a flag
+
+        var changes = ProviderEditor.Apply(hook, new ProviderSettings(ProviderKind.Notification, "Pulsarr", "Webhook")
+        {
+            Properties = new Dictionary<string, object?> { ["ONGRAB"] = true },
+            ExclusiveEvents = true,
+        }, rotateSecrets: false);
+
+        Assert.Equal(["onDownload"], changes.Select(c => c.Field));
+        Assert.True(hook.Json["onGrab"]!.GetValue<bool>()); // listed in another case: still listed
+        Assert.True(hook.Json["on"]!.GetValue<bool>());
+        Assert.True(hook.Json["onlineCheck"]!.GetValue<bool>());
+        Assert.True(hook.Json["OnAirReminder"]!.GetValue<bool>());
+        Assert.Equal(3, hook.Json["onRetryCount"]!.GetValue<int>());
+    }
+
+    private static ProviderResource Custom(params JsonObject[] fields) =>
+        new(new JsonObject { ["name"] = "custom", ["implementation"] = "Custom", ["fields"] = new JsonArray(fields) }, ProviderKind.DownloadClient, "sonarr");
+
+    private static ProviderSettings CustomSettings(string field, object? value) =>
+        new(ProviderKind.DownloadClient, "custom", "Custom") { Fields = new Dictionary<string, object?> { [field] = value } };
+
+    private static JsonObject Events(JsonNode? value) => new()
+    {
+        ["name"] = "events", ["type"] = "select", ["value"] = value,
+        ["selectOptions"] = new JsonArray(new JsonObject { ["name"] = "Grab", ["value"] = 1 }, new JsonObject { ["name"] = "Download", ["value"] = 2 }),
+    };
+
+    [Fact]
+    public void A_select_field_that_holds_a_list_takes_one_option_or_several()
+    {
+        var one = ProviderEditor.NewFromTemplate(Custom(Events(new JsonArray())), CustomSettings("events", "download"));
+        Assert.Equal("[2]", one.FieldValue("events")!.ToJsonString());
+
+        var several = ProviderEditor.NewFromTemplate(Custom(Events(new JsonArray())), CustomSettings("events", new object[] { "Grab", 2 }));
+        Assert.Equal("[1,2]", several.FieldValue("events")!.ToJsonString());
+
+        var single = ProviderEditor.NewFromTemplate(Custom(Events(1)), CustomSettings("events", "Download"));
+        Assert.Equal("2", single.FieldValue("events")!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_value_that_is_no_option_names_every_option()
+    {
+        var error = Assert.Throws<StarrFieldException>(() => ProviderEditor.NewFromTemplate(Custom(Events(1)), CustomSettings("events", "Upgrade")));
+
+        Assert.Equal("'Upgrade' is not an option of Custom field 'events'. Valid options: Grab (1), Download (2).", error.Message);
+        Assert.Equal(["Grab", "Download"], error.ValidNames);
+        Assert.Equal(("Custom", "events"), (error.Implementation, error.Field));
+    }
+
+    [Fact]
+    public void A_field_with_an_empty_option_list_is_converted_by_its_type()
+    {
+        var port = new JsonObject { ["name"] = "port", ["type"] = "number", ["value"] = 0, ["selectOptions"] = new JsonArray() };
+
+        var created = ProviderEditor.NewFromTemplate(Custom(port), CustomSettings("port", "8080"));
+
+        Assert.Equal("8080", created.FieldValue("port")!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_field_without_a_type_keeps_the_kind_of_its_value()
+    {
+        var untyped = new JsonObject { ["name"] = "retries", ["value"] = 1 };
+        var listed = new JsonObject { ["name"] = "hosts", ["value"] = new JsonArray() };
+
+        var created = ProviderEditor.NewFromTemplate(Custom(untyped, listed), new ProviderSettings(ProviderKind.DownloadClient, "custom", "Custom")
+        {
+            Fields = new Dictionary<string, object?> { ["retries"] = "4", ["hosts"] = "a" },
+        });
+
+        Assert.Equal("4", created.FieldValue("retries")!.ToJsonString());
+        Assert.Equal("[\"a\"]", created.FieldValue("hosts")!.ToJsonString());
+    }
+
+    [Fact]
+    public void Of_two_names_equally_near_the_first_is_chosen_and_no_candidates_means_no_guess()
+    {
+        Assert.Equal("bat", ProviderEditor.Nearest("cat", ["bat", "hat"]));
+        Assert.Equal("hat", ProviderEditor.Nearest("cat", ["hat", "bat"]));
+        Assert.Null(ProviderEditor.Nearest("cat", []));
+    }
+
+    [Fact]
+    public void A_long_name_tolerates_more_typos_than_a_short_one()
+    {
+        Assert.Equal("recentTvPriority", ProviderEditor.Nearest("recntTvPrirty", ["host", "recentTvPriority"])); // 3 edits in 13 letters
+        Assert.Null(ProviderEditor.Nearest("hxyz", ["host"])); // 3 edits in 4 letters
     }
 }

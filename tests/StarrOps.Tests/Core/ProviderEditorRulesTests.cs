@@ -34,6 +34,7 @@ public sealed class ProviderEditorRulesTests
         var expected = schema.Select(t => t.Implementation).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList();
         Assert.Equal(expected, error.ValidNames);
         Assert.Contains(string.Join(", ", expected), error.Message);
+        Assert.Equal(("Transmision", "implementation"), (error.Implementation, error.Field));
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class ProviderEditorRulesTests
 
         Assert.Empty(ProviderEditor.Apply(live, Client() with { Tags = [2, 1] }, rotateSecrets: false));
         var change = Assert.Single(ProviderEditor.Apply(live, Client() with { Tags = [1, 3] }, rotateSecrets: false));
-        Assert.Equal("tags", change.Field);
+        Assert.Equal(("tags", false), (change.Field, change.IsSecret));
         Assert.Equal([1, 2], (int[])change.OldValue!);
         Assert.Equal([1, 3], (int[])change.NewValue!);
         Assert.Equal([1, 3], live.Tags);
@@ -175,7 +176,7 @@ public sealed class ProviderEditorRulesTests
         var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client());
 
         var change = Assert.Single(ProviderEditor.Apply(live, Client(properties: new() { ["PRIORITY"] = 5 }), rotateSecrets: false));
-        Assert.Equal("priority", change.Field);
+        Assert.Equal(("priority", 1, 5, false), (change.Field, change.OldValue, change.NewValue, change.IsSecret));
         Assert.Equal(5, live.Json["priority"]!.GetValue<int>());
 
         var error = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(properties: new() { ["implementation"] = "Deluge" }), rotateSecrets: false));
@@ -213,7 +214,7 @@ public sealed class ProviderEditorRulesTests
 
         var change = Assert.Single(ProviderEditor.Apply(live, renamed, rotateSecrets: false));
 
-        Assert.Equal(("name", "qBittorrent", "qBittorrent 4K"), (change.Field, change.OldValue, change.NewValue));
+        Assert.Equal(("name", "qBittorrent", "qBittorrent 4K", false), (change.Field, change.OldValue, change.NewValue, change.IsSecret));
         Assert.Equal("qBittorrent 4K", live.Name);
     }
 
@@ -368,5 +369,60 @@ public sealed class ProviderEditorRulesTests
     {
         Assert.Equal("recentTvPriority", ProviderEditor.Nearest("recntTvPrirty", ["host", "recentTvPriority"])); // 3 edits in 13 letters
         Assert.Null(ProviderEditor.Nearest("hxyz", ["host"])); // 3 edits in 4 letters
+    }
+
+    [Fact]
+    public void An_unknown_field_or_property_is_named_with_the_nearest_and_every_valid_name()
+    {
+        var live = ProviderEditor.NewFromTemplate(Template("QBittorrent"), Client());
+        const string fields = "host, port, useSsl, urlBase, apiKey, username, password, tvCategory, tvImportedCategory, recentTvPriority, olderTvPriority, initialState, sequentialOrder, firstAndLast, contentLayout";
+
+        var field = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(new() { ["HOST"] = "qbit" }), rotateSecrets: false));
+        Assert.Equal($"QBittorrent has no field 'HOST' (did you mean 'host'?). Field names are case-sensitive. Valid fields: {fields}.", field.Message);
+
+        const string properties = "enable, protocol, priority, removeCompletedDownloads, removeFailedDownloads, name, tags";
+        var near = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(properties: new() { ["priorty"] = 1 }), rotateSecrets: false));
+        Assert.Equal($"QBittorrent has no property 'priorty' (did you mean 'priority'?). Valid properties: {properties}; fields: {fields}.", near.Message);
+        Assert.Equal(("QBittorrent", "priorty"), (near.Implementation, near.Field));
+
+        var far = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(properties: new() { ["seedRatioLimit"] = 1 }), rotateSecrets: false));
+        Assert.StartsWith("QBittorrent has no property 'seedRatioLimit'. Valid properties: ", far.Message);
+    }
+
+    [Fact]
+    public void A_field_whose_template_has_no_value_is_converted_by_its_type()
+    {
+        var flag = new JsonObject { ["name"] = "useSsl", ["type"] = "checkbox" };
+        var port = new JsonObject { ["name"] = "port", ["type"] = "number" };
+
+        var created = ProviderEditor.NewFromTemplate(Custom(flag, port), new ProviderSettings(ProviderKind.DownloadClient, "custom", "Custom")
+        {
+            Fields = new Dictionary<string, object?> { ["useSsl"] = "yes", ["port"] = "8080" },
+        });
+
+        Assert.Equal("true", created.FieldValue("useSsl")!.ToJsonString());
+        Assert.Equal("8080", created.FieldValue("port")!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_list_given_for_a_text_field_is_sent_as_a_list()
+    {
+        var untyped = new JsonObject { ["name"] = "hosts", ["value"] = "" };
+        var text = new JsonObject { ["name"] = "tags", ["type"] = "textbox", ["value"] = "" };
+
+        var created = ProviderEditor.NewFromTemplate(Custom(untyped, text), new ProviderSettings(ProviderKind.DownloadClient, "custom", "Custom")
+        {
+            Fields = new Dictionary<string, object?> { ["hosts"] = new[] { "a", "b" }, ["tags"] = new[] { "x" } },
+        });
+
+        Assert.Equal("[\"a\",\"b\"]", created.FieldValue("hosts")!.ToJsonString());
+        Assert.Equal("[\"x\"]", created.FieldValue("tags")!.ToJsonString());
+    }
+
+    [Fact]
+    public void Every_letter_counts_toward_the_distance_of_a_typo()
+    {
+        Assert.Null(ProviderEditor.Nearest("", ["host"]));       // nothing typed is no typo of anything
+        Assert.Null(ProviderEditor.Nearest("hoxyz", ["ho"]));    // three letters too many, the last of them included
     }
 }

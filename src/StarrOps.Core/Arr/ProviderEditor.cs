@@ -140,7 +140,7 @@ public static class ProviderEditor
         var field = resource.Field(name);
         if (field is not null) return field;
         var names = FieldNames(resource);
-        var nearest = names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) ?? Nearest(name, names);
+        var nearest = Nearest(name, names); // a name that differs only in case is at distance 0
         throw new StarrFieldException(
             $"{resource.Implementation} has no field '{name}'{(nearest is null ? "" : $" (did you mean '{nearest}'?)")}. Field names are case-sensitive. Valid fields: {string.Join(", ", names)}.",
             resource.Implementation, name, names);

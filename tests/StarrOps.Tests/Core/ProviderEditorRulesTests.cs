@@ -380,6 +380,11 @@ public sealed class ProviderEditorRulesTests
         var field = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(new() { ["HOST"] = "qbit" }), rotateSecrets: false));
         Assert.Equal($"QBittorrent has no field 'HOST' (did you mean 'host'?). Field names are case-sensitive. Valid fields: {fields}.", field.Message);
 
+        var typo = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(new() { ["hots"] = "qbit" }), rotateSecrets: false));
+        Assert.StartsWith("QBittorrent has no field 'hots' (did you mean 'host'?). ", typo.Message);
+        var unlike = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(new() { ["seedRatioLimit"] = 1 }), rotateSecrets: false));
+        Assert.StartsWith("QBittorrent has no field 'seedRatioLimit'. Field names are case-sensitive.", unlike.Message);
+
         const string properties = "enable, protocol, priority, removeCompletedDownloads, removeFailedDownloads, name, tags";
         var near = Assert.Throws<StarrFieldException>(() => ProviderEditor.Apply(live, Client(properties: new() { ["priorty"] = 1 }), rotateSecrets: false));
         Assert.Equal($"QBittorrent has no property 'priorty' (did you mean 'priority'?). Valid properties: {properties}; fields: {fields}.", near.Message);

@@ -487,5 +487,7 @@ internal static class TestKitExtensions
 
     public static int? GetInt(this JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
 
+    public static bool? GetBool(this JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
     public static IReadOnlyList<RequestRecord> Writes(this EmulatedServer server) => server.Requests.Writes;
 }

@@ -54,9 +54,9 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
 
     private static ReconcileChange Only(ReconcilePlan plan, StarrResourceType type) => Assert.Single(plan.Changes, c => c.ResourceType == type);
 
-    /// <summary>"port: 8096 -> 8920" per field; "null" where there is no value (new entries, secrets).</summary>
+    /// <summary>"port: 8096 -> 8920" per field, "null" where there is no value (new entries), "apiKey: (secret)" for a secret.</summary>
     private static IEnumerable<string> Fields(ReconcileChange change) =>
-        change.Changes.Select(c => $"{c.Field}: {Show(c.OldValue)} -> {Show(c.NewValue)}");
+        change.Changes.Select(c => c.IsSecret ? $"{c.Field}: (secret)" : $"{c.Field}: {Show(c.OldValue)} -> {Show(c.NewValue)}");
 
     private static string Show(object? value) => value switch
     {
@@ -87,9 +87,8 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         var setup = Only(plan, StarrResourceType.JellyseerrSetup);
         Assert.Equal((ChangeAction.Create, "jellyfin", JellyseerrPlanner.SetupStage), (setup.Action, setup.Name, setup.Stage));
         Assert.Equal(
-            ["hostname: null -> jellyfin", "port: null -> 8096", "useSsl: null -> false", "urlBase: null -> /jf", $"username: null -> {_stack.Jellyfin.AdminUserName}", "password: null -> null"],
+            ["hostname: null -> jellyfin", "port: null -> 8096", "useSsl: null -> false", "urlBase: null -> /jf", $"username: null -> {_stack.Jellyfin.AdminUserName}", "password: (secret)"],
             Fields(setup));
-        Assert.Equal([false, false, false, false, false, true], setup.Changes.Select(c => c.IsSecret));
         Assert.DoesNotContain(_stack.Jellyfin.AdminPassword, plan.ToString() + setup.Operation);
 
         // Without a URL base there is no urlBase to show.
@@ -126,7 +125,8 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
 
         var problem = Assert.Single(plan.Problems);
         Assert.Equal(("jellyseerr", StarrResourceType.JellyseerrSetup, "setup"), (problem.Instance, problem.ResourceType, problem.Name));
-        Assert.Contains("jellyseerr is not set up yet, and its setup needs a Jellyfin admin login: set JELLYFIN_URL, JELLYFIN_USERNAME and JELLYFIN_PASSWORD", problem.Message);
+        Assert.EndsWith("jellyseerr is not set up yet, and its setup needs a Jellyfin admin login: set JELLYFIN_URL, JELLYFIN_USERNAME and JELLYFIN_PASSWORD " +
+                        "(or the Jellyfin instance's url, username and password in the configuration file).", problem.Message);
         Assert.Empty(Jellyseerr(plan));
     }
 
@@ -140,6 +140,36 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         Assert.Contains("Check that Jellyfin answers at http://jellyfin:9999/ from Jellyseerr's pod.", failed.Error);
         Assert.False(_stack.Jellyseerr.IsSetUp);
         Assert.False(_stack.Jellyseerr.IsInitialized);
+    }
+
+    [Fact]
+    public async Task A_setup_Jellyfin_refuses_is_reported_as_the_login_it_refused_not_as_an_address_to_check()
+    {
+        _env["JELLYFIN_PASSWORD"] = "not-the-password";
+
+        var result = await RunAsync(SetupOnly);
+
+        var failed = Failed(result);
+        Assert.Equal(StarrResourceType.JellyseerrSetup, failed.ResourceType);
+        Assert.Contains("INVALID_CREDENTIALS", failed.Error);
+        Assert.DoesNotContain("Check that Jellyfin answers", failed.Error);
+        Assert.DoesNotContain("not-the-password", result.ToJson());
+        Assert.False(_stack.Jellyseerr.IsSetUp);
+    }
+
+    [Fact]
+    public async Task A_Jellyseerr_with_nothing_to_connect_is_left_alone()
+    {
+        await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions
+        {
+            Sonarr = [], Radarr = [], Lidarr = [], Prowlarr = false, Jellyfin = false, Gluetun = false,
+        });
+
+        var plan = await new Reconciler(new RecordingHost()).PlanAsync(DesiredStateLoader.Parse("{}", StackEnvironment.Of(stack), "stack.yaml"));
+
+        Assert.True(plan.IsConverged, plan.ToString());
+        Assert.Empty(plan.Changes);
+        Assert.False(stack.Jellyseerr.IsSetUp);
     }
 
     [Fact]
@@ -263,6 +293,20 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         Assert.Equal(8096, _stack.Jellyseerr.JellyfinSettings.GetInt("port"));
     }
 
+    [Fact]
+    public async Task A_Jellyfin_change_Jellyseerr_fails_for_another_reason_is_reported_with_its_own_message()
+    {
+        await WiredAsync();
+        _stack.Jellyseerr.Faults.FailWithStatus(500, "/api/v1/settings/jellyfin", "POST", """{ "message": "Jellyfin is restarting" }""");
+
+        var result = await RunAsync(Instances.Replace("http://jellyfin:8096", "http://jellyfin:9999", StringComparison.Ordinal));
+
+        var failed = Failed(result);
+        Assert.Contains("Jellyfin is restarting", failed.Error);
+        Assert.DoesNotContain("cannot reach Jellyfin", failed.Error);
+        Assert.Equal(8096, _stack.Jellyseerr.JellyfinSettings.GetInt("port"));
+    }
+
     // ---- Sonarr and Radarr entries ----
 
     [Fact]
@@ -275,10 +319,9 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         var sonarr = Only(plan, StarrResourceType.JellyseerrSonarr);
         Assert.Equal((ChangeAction.Create, "Sonarr", "sonarr", JellyseerrPlanner.SettingsStage), (sonarr.Action, sonarr.Name, sonarr.DependsOn, sonarr.Stage));
         Assert.Equal(
-            ["name: null -> Sonarr", "hostname: null -> sonarr", "port: null -> 8989", "useSsl: null -> false", "baseUrl: null -> /tv", "apiKey: null -> null",
+            ["name: null -> Sonarr", "hostname: null -> sonarr", "port: null -> 8989", "useSsl: null -> false", "baseUrl: null -> /tv", "apiKey: (secret)",
              "is4k: null -> false", "isDefault: null -> true", "activeProfileName: null -> (first profile)", "activeDirectory: null -> /data/media/tv"],
             Fields(sonarr));
-        Assert.Equal("apiKey", Assert.Single(sonarr.Changes, c => c.IsSecret).Field);
         var radarr = Only(plan, StarrResourceType.JellyseerrRadarr);
         Assert.Equal(("Radarr", "radarr"), (radarr.Name, radarr.DependsOn));
         Assert.DoesNotContain(radarr.Changes, c => c.Field == "baseUrl");
@@ -289,12 +332,16 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
     public async Task New_entries_get_the_declared_profile_and_folder_by_name_or_id_and_each_apps_own_fields()
     {
         await WiredAsync(SetupOnly);
-
-        await WiredAsync(Instances + """
+        var declared = Instances + """
             jellyseerr:
               sonarr: [ { app: sonarr, qualityProfile: hd-1080p } ]
               radarr: [ { app: radarr, qualityProfile: "5", rootFolder: /data/media/movies/ } ]
-            """);
+            """;
+        var plan = await PlanAsync(declared);
+        Assert.Contains("activeProfileName: null -> hd-1080p", Fields(Only(plan, StarrResourceType.JellyseerrSonarr)));
+        Assert.Contains("activeDirectory: null -> /data/media/movies/", Fields(Only(plan, StarrResourceType.JellyseerrRadarr)));
+
+        await WiredAsync(declared);
 
         var sonarr = Assert.Single(_stack.Jellyseerr.SonarrSettings);
         Assert.Equal((4, "HD-1080p", "/data/media/tv"), (sonarr.GetInt("activeProfileId"), sonarr.GetString("activeProfileName"), sonarr.GetString("activeDirectory")));
@@ -304,25 +351,16 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         Assert.Equal(("released", false), (radarr.GetString("minimumAvailability"), radarr.ContainsKey("enableSeasonFolders")));
     }
 
-    [Fact]
-    public async Task A_profile_the_app_lacks_fails_listing_the_profiles_it_has_and_adds_nothing()
+    [Theory]
+    [InlineData("qualityProfile: Best", "sonarr has no quality profile 'Best'. Profiles: Any, SD, HD-720p, HD-1080p, Ultra-HD, HD - 720p/1080p.")]
+    [InlineData("rootFolder: /data/tv", "sonarr has no root folder '/data/tv'. Root folders: /data/media/tv.")]
+    public async Task A_profile_or_folder_the_app_lacks_fails_listing_what_it_has_and_adds_nothing(string declared, string message)
     {
         await WiredAsync(SetupOnly);
 
-        var result = await RunAsync(Instances + "jellyseerr: { sonarr: [ { app: sonarr, qualityProfile: Best } ] }\n");
+        var result = await RunAsync(Instances + $"jellyseerr: {{ sonarr: [ {{ app: sonarr, {declared} }} ] }}\n");
 
-        Assert.Contains("sonarr has no quality profile 'Best'. Profiles: Any, SD, HD-720p, HD-1080p, Ultra-HD, HD - 720p/1080p.", Failed(result).Error);
-        Assert.Empty(_stack.Jellyseerr.SonarrSettings);
-    }
-
-    [Fact]
-    public async Task A_root_folder_the_app_lacks_fails_listing_the_folders_it_has()
-    {
-        await WiredAsync(SetupOnly);
-
-        var result = await RunAsync(Instances + "jellyseerr: { sonarr: [ { app: sonarr, rootFolder: /data/tv } ] }\n");
-
-        Assert.Contains("sonarr has no root folder '/data/tv'. Root folders: /data/media/tv.", Failed(result).Error);
+        Assert.Contains(message, Failed(result).Error);
         Assert.Empty(_stack.Jellyseerr.SonarrSettings);
     }
 
@@ -339,17 +377,32 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         Assert.Empty(_stack.Jellyseerr.RadarrSettings);
     }
 
-    [Fact]
-    public async Task An_app_Jellyseerr_cannot_connect_to_fails_naming_the_address_it_tried()
+    [Theory]
+    [InlineData("https://sonarr:9999/tv")]
+    [InlineData("http://sonarr:9999")]
+    public async Task An_app_Jellyseerr_cannot_connect_to_fails_naming_the_address_it_tried(string address)
     {
         await WiredAsync(SetupOnly);
 
-        var result = await RunAsync(Instances.Replace("http://sonarr:8989", "https://sonarr:9999/tv", StringComparison.Ordinal)
+        var result = await RunAsync(Instances.Replace("http://sonarr:8989", address, StringComparison.Ordinal)
                                     + "jellyseerr: { standardWiring: false, sonarr: [ sonarr ] }\n");
 
         var failed = Failed(result);
         Assert.Equal(("jellyseerr", StarrResourceType.JellyseerrSonarr), (failed.Instance, failed.ResourceType));
-        Assert.Contains("jellyseerr: Jellyseerr cannot connect to sonarr at https://sonarr:9999/tv (Failed to connect to Sonarr).", failed.Error);
+        Assert.Contains($"jellyseerr: Jellyseerr cannot connect to sonarr at {address} (Failed to connect to Sonarr).", failed.Error);
+        Assert.Empty(_stack.Jellyseerr.SonarrSettings);
+    }
+
+    [Fact]
+    public async Task An_app_without_any_quality_profile_cannot_get_an_entry()
+    {
+        await WiredAsync(SetupOnly);
+        _stack.Sonarr.Faults.FailWithStatus(200, "/api/v3/qualityprofile", "GET", "[]");
+
+        var result = await RunAsync(Instances + "jellyseerr: { standardWiring: false, sonarr: [ sonarr ] }\n");
+
+        Assert.Contains("sonarr has no quality profile for Jellyseerr to use.", Failed(result).Error);
+        Assert.Empty(_stack.Jellyseerr.SonarrSettings);
     }
 
     [Fact]
@@ -412,6 +465,66 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_entry_at_the_apps_address_is_chosen_over_one_that_only_has_its_name()
+    {
+        await WiredAsync();
+        await EditSonarrEntryAsync(e => e with { Name = "Series" });
+        using (var client = Client())
+        {
+            var series = Assert.Single(await client.GetServersAsync(JellyseerrServerKind.Sonarr, default));
+            await client.AddServerAsync(series with { Id = null, Name = "Sonarr", Hostname = "old-sonarr", Port = 1234, IsDefault = false }, default);
+        }
+
+        var plan = await PlanAsync(Instances);
+
+        var change = Only(plan, StarrResourceType.JellyseerrSonarr);
+        Assert.Equal((ChangeAction.NoChange, "Series"), (change.Action, change.Name));
+    }
+
+    [Fact]
+    public async Task An_entry_under_its_declared_name_is_found_at_another_address_and_pointed_back()
+    {
+        var declared = Instances + "jellyseerr: { sonarr: [ { app: sonarr, name: TV } ] }\n";
+        await WiredAsync(declared);
+        await EditSonarrEntryAsync(e => e with { Hostname = "old-sonarr" });
+
+        var change = Only(await PlanAsync(declared), StarrResourceType.JellyseerrSonarr);
+
+        Assert.Equal((ChangeAction.Update, "TV"), (change.Action, change.Name));
+        Assert.Equal(["hostname: old-sonarr -> sonarr"], Fields(change));
+    }
+
+    [Fact]
+    public async Task An_entry_made_4K_by_hand_stays_4K_when_the_declaration_does_not_say()
+    {
+        await WiredAsync();
+        await EditSonarrEntryAsync(e => e with { Is4k = true });
+
+        var plan = await PlanAsync(Instances + "jellyseerr: { standardWiring: false, sonarr: [ sonarr ] }\n");
+
+        Assert.Equal(ChangeAction.NoChange, Only(plan, StarrResourceType.JellyseerrSonarr).Action);
+    }
+
+    [Fact]
+    public async Task An_entry_saved_without_a_URL_base_is_the_same_as_one_with_an_empty_one()
+    {
+        await WiredAsync(SetupOnly);
+        using (var client = Client())
+        {
+            await client.AddServerAsync(new JellyseerrServer
+            {
+                Kind = JellyseerrServerKind.Sonarr, Name = "Series", Hostname = "sonarr", Port = 8989, ApiKey = new Secret(_stack.Sonarr.ApiKey), BaseUrl = null,
+                ActiveProfileId = 1, ActiveProfileName = "Any", ActiveDirectory = "/data/media/tv", IsDefault = true, EnableSeasonFolders = true,
+            }, default);
+        }
+        Assert.False(Assert.Single(_stack.Jellyseerr.SonarrSettings).ContainsKey("baseUrl"));
+
+        var change = Only(await PlanAsync(Instances + "jellyseerr: { standardWiring: false, sonarr: [ sonarr ] }\n"), StarrResourceType.JellyseerrSonarr);
+
+        Assert.Equal((ChangeAction.NoChange, "Series"), (change.Action, change.Name));
+    }
+
+    [Fact]
     public async Task A_changed_API_key_is_put_back_shown_only_as_a_secret()
     {
         await WiredAsync();
@@ -419,8 +532,9 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
 
         var plan = await PlanAsync(Instances);
 
-        var key = Assert.Single(Only(plan, StarrResourceType.JellyseerrSonarr).Changes);
-        Assert.Equal(("apiKey", true, null, null), (key.Field, key.IsSecret, key.OldValue, key.NewValue));
+        var change = Only(plan, StarrResourceType.JellyseerrSonarr);
+        Assert.Equal(["apiKey: (secret)"], Fields(change));
+        Assert.Null(change.Changes[0].NewValue);
         var result = await new Reconciler(new RecordingHost()).ApplyAsync(plan);
         Assert.True(result.Succeeded, result.ToText());
         Assert.Equal(_stack.Sonarr.ApiKey, Assert.Single(_stack.Jellyseerr.SonarrSettings).GetString("apiKey"));
@@ -475,11 +589,13 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
     [Fact]
     public async Task A_declared_root_folder_the_app_lacks_fails_on_an_existing_entry_and_leaves_it_as_it_was()
     {
-        await WiredAsync();
+        _stack.Sonarr.AddExistingPath("/data/media/anime");
+        var folders = Instances + "sonarr: { rootFolders: [ /data/media/tv, /data/media/anime ] }\n";
+        await WiredAsync(folders);
 
-        var result = await RunAsync(Instances + "jellyseerr: { sonarr: [ { app: sonarr, rootFolder: /data/tv } ] }\n");
+        var result = await RunAsync(folders + "jellyseerr: { sonarr: [ { app: sonarr, rootFolder: /data/tv } ] }\n");
 
-        Assert.Contains("sonarr has no root folder '/data/tv'. Root folders: /data/media/tv.", Failed(result).Error);
+        Assert.Contains("sonarr has no root folder '/data/tv'. Root folders: /data/media/tv, /data/media/anime.", Failed(result).Error);
         Assert.Equal("/data/media/tv", Assert.Single(_stack.Jellyseerr.SonarrSettings).GetString("activeDirectory"));
     }
 

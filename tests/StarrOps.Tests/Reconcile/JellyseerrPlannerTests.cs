@@ -158,6 +158,18 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_setup_Jellyseerr_fails_for_another_reason_is_reported_with_its_own_message()
+    {
+        _stack.Jellyseerr.Faults.FailWithStatus(500, "/api/v1/auth/jellyfin", "POST", """{ "message": "Something went wrong." }""");
+
+        var failed = Failed(await RunAsync(SetupOnly));
+
+        Assert.Contains("Something went wrong.", failed.Error);
+        Assert.DoesNotContain("Check that Jellyfin answers", failed.Error);
+        Assert.False(_stack.Jellyseerr.IsInitialized);
+    }
+
+    [Fact]
     public async Task A_Jellyseerr_with_nothing_to_connect_is_left_alone()
     {
         await using var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions
@@ -478,6 +490,22 @@ public sealed class JellyseerrPlannerTests : IAsyncLifetime
         var plan = await PlanAsync(Instances);
 
         var change = Only(plan, StarrResourceType.JellyseerrSonarr);
+        Assert.Equal((ChangeAction.NoChange, "Series"), (change.Action, change.Name));
+    }
+
+    [Fact]
+    public async Task An_entry_at_the_same_host_and_port_under_another_URL_base_is_another_app()
+    {
+        await WiredAsync();
+        await EditSonarrEntryAsync(e => e with { Name = "Other", BaseUrl = "/other", IsDefault = false });
+        using (var client = Client())
+        {
+            var other = Assert.Single(await client.GetServersAsync(JellyseerrServerKind.Sonarr, default));
+            await client.AddServerAsync(other with { Id = null, Name = "Series", BaseUrl = "", IsDefault = true }, default);
+        }
+
+        var change = Only(await PlanAsync(Instances), StarrResourceType.JellyseerrSonarr);
+
         Assert.Equal((ChangeAction.NoChange, "Series"), (change.Action, change.Name));
     }
 

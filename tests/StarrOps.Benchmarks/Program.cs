@@ -1,6 +1,6 @@
 using StarrOps.Benchmarks;
 
-// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|pwsh-cronjob [modules [samples] [NAME=VALUE...]]|pwsh-cronjob-serve [envfile]|all]
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|pwsh-cronjob [modules [samples] [NAME=VALUE...]]|pwsh-cronjob-serve [envfile [modules]]|all]
 var command = args.Length > 0 ? args[0] : "all";
 return command switch
 {
@@ -23,6 +23,6 @@ static async Task<int> All()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]] | pwsh-cronjob [modules [samples] [NAME=VALUE...]] | pwsh-cronjob-serve [envfile]]");
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]] | pwsh-cronjob [modules [samples] [NAME=VALUE...]] | pwsh-cronjob-serve [envfile [modules]]]");
     return 2;
 }

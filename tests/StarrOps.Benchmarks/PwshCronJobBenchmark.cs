@@ -132,12 +132,21 @@ public static class PwshCronJobBenchmark
     /// <summary>
     /// Serves the benchmark's stack until stdin closes and writes its environment as <c>export</c> lines to
     /// <paramref name="args"/>[0], so an idea can be probed by hand in a pwsh of one's own (<c>. file; pwsh -c …</c>).
+    /// With a module folder as <paramref name="args"/>[1], the file also names what the benchmark measures:
+    /// STARROPS_BENCH_PWSH (the ReadyToRun pwsh.dll) and STARROPS_BENCH_MODULES (the module compiled for this runtime).
     /// </summary>
     public static async Task<int> ServeAsync(string[] args)
     {
         var file = args.Length > 0 ? args[0] : "cronjob-stack.env";
         var (stack, environment) = await StartStackAsync();
         await using var _ = stack;
+        var pwsh = JobLimits.FindPwsh();
+        if (args.Length > 1 && pwsh is not null && ReadyToRunPwsh.Find(pwsh[^1]) is { } readyToRun)
+        {
+            environment["STARROPS_BENCH_PWSH"] = readyToRun;
+            var target = Path.Combine(Path.GetTempPath(), "starrops-cronjob-modules-r2r");
+            environment["STARROPS_BENCH_MODULES"] = ReadyToRunPwsh.Module(Path.GetFullPath(args[1]), readyToRun, target) ?? Path.GetFullPath(args[1]);
+        }
         await File.WriteAllLinesAsync(file, environment.Select(e => $"export {e.Key}='{e.Value.Replace("'", "'\\''")}'"));
         Console.WriteLine($"stack served; environment in {file}; close stdin to stop");
         await Console.In.ReadToEndAsync();

@@ -1,6 +1,6 @@
 using StarrOps.Benchmarks;
 
-// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|pwsh-cronjob [modules [samples] [NAME=VALUE...]]|pwsh-cronjob-serve [envfile [modules]]|all]
+// dotnet run -c Release --project tests/StarrOps.Benchmarks -- [load|load-child <dir>|backup [MiB...]|reconcile|pwsh-kubernetes [module [samples]]|pwsh-cronjob [modules [samples] [NAME=VALUE...]]|pwsh-cronjob-phases [modules [samples]]|pwsh-cronjob-serve [envfile [modules]]|all]
 var command = args.Length > 0 ? args[0] : "all";
 return command switch
 {
@@ -10,6 +10,7 @@ return command switch
     "reconcile" => await ReconcileBenchmarkEntry.RunAsync(),
     "pwsh-kubernetes" => await PwshKubernetesBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
     "pwsh-cronjob" => await PwshCronJobBenchmark.RunAsync(args.Length > 1 ? args[1..] : []),
+    "pwsh-cronjob-phases" => await PwshCronJobPhases.RunAsync(args.Length > 1 ? args[1..] : []),
     "pwsh-cronjob-serve" => await PwshCronJobBenchmark.ServeAsync(args.Length > 1 ? args[1..] : []),
     "all" => await All(),
     _ => Usage(),
@@ -23,6 +24,6 @@ static async Task<int> All()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]] | pwsh-cronjob [modules [samples] [NAME=VALUE...]] | pwsh-cronjob-serve [envfile [modules]]]");
+    Console.Error.WriteLine("usage: StarrOps.Benchmarks [all | load [dir...] | load-child <dir> | backup [MiB...] | reconcile | pwsh-kubernetes [module [samples]] | pwsh-cronjob [modules [samples] [NAME=VALUE...]] | pwsh-cronjob-phases [modules [samples]] | pwsh-cronjob-serve [envfile [modules]]]");
     return 2;
 }

@@ -32,12 +32,22 @@ public static class PwshCronJobBenchmark
     /// <param name="BuiltModule">Run the module as ./build.ps1 Build leaves it (IL only) instead of ReadyToRun as in the image.</param>
     private sealed record Step(string Label, string Command, int? CpuMilli = 200, bool BuiltModule = false);
 
-    /// <param name="args">[module folder (the one holding StarrOps/&lt;version&gt;)] [samples] [NAME=VALUE …: extra environment, to try an idea]</param>
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>What a measurement needs: pwsh as the image starts it, the served stack, a scratch folder and the module twice.</summary>
+    /// <param name="ImageModules">The module as the image has it: ReadyToRun, here for this runtime.</param>
+    internal sealed record Setup(string[] Pwsh, string? ReadyToRun, EmulatedStack Stack, Dictionary<string, string> Environment,
+        DirectoryInfo Root, string Modules, string ImageModules) : IAsyncDisposable
     {
-        var modules = args.Length > 0 && !args[0].Contains('=') ? Path.GetFullPath(args[0]) : Path.GetFullPath("out");
-        var samples = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 5;
-        var extra = args.Where(a => a.Contains('=')).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        public async ValueTask DisposeAsync()
+        {
+            await Stack.DisposeAsync();
+            try { Root.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Finds pwsh (a ReadyToRun copy unless STARROPS_BENCH_PLAIN_PWSH=1), starts the stack and wires it once (the first run).</summary>
+    /// <returns>null, after saying what is missing, when pwsh, joblimits.sh or the built module is not there.</returns>
+    internal static async Task<Setup?> SetUpAsync(string modules, IReadOnlyDictionary<string, string> extra)
+    {
         var pwsh = JobLimits.FindPwsh();
         // Measure a pwsh that starts as the image's does (ReadyToRun), unless told otherwise.
         var readyToRun = pwsh is not null && Environment.GetEnvironmentVariable("STARROPS_BENCH_PLAIN_PWSH") != "1" ? ReadyToRunPwsh.Find(pwsh[^1]) : null;
@@ -45,77 +55,80 @@ public static class PwshCronJobBenchmark
         if (pwsh is null || !File.Exists(JobLimits.Script) || !Directory.Exists(Path.Combine(modules, "StarrOps")))
         {
             Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore), {JobLimits.Script} and the built module in {modules}/StarrOps (./build.ps1 Build)");
-            return 2;
+            return null;
         }
         var (stack, environment) = await StartStackAsync();
-        await using var _ = stack;
         foreach (var (key, value) in extra) environment[key] = value;
         var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
-        try
+        var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
+        var setup = new Setup(pwsh, readyToRun, stack, environment, root, modules, imageModules);
+        var first = await RunAsync(setup, "Invoke-StarrReconcile", 200);
+        Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
+        return setup;
+    }
+
+    /// <param name="args">[module folder (the one holding StarrOps/&lt;version&gt;)] [samples] [NAME=VALUE …: extra environment, to try an idea]</param>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var modules = args.Length > 0 && !args[0].Contains('=') ? Path.GetFullPath(args[0]) : Path.GetFullPath("out");
+        var samples = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 5;
+        var extra = args.Where(a => a.Contains('=')).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        await using var setup = await SetUpAsync(modules, extra);
+        if (setup is null) return 2;
+        var (stack, imageModules, readyToRun) = (setup.Stack, setup.ImageModules, setup.ReadyToRun);
+        Step[] steps =
+        [
+            new("bare pwsh -c 1+1", "1+1"),
+            new("pwsh -c Get-Date (a built-in module's autoload)", "$null = Get-Date"),
+            new("Import-Module StarrOps", "Import-Module StarrOps"),
+            new("autoload: Get-Command Invoke-StarrReconcile", "$null = Get-Command Invoke-StarrReconcile"),
+            new("converged Invoke-StarrReconcile", "Invoke-StarrReconcile"),
+            new("  the same, cpu limit 500m", "Invoke-StarrReconcile", CpuMilli: 500),
+            new("  the same, cpu limit 1000m", "Invoke-StarrReconcile", CpuMilli: 1000),
+            new("bare pwsh, no CPU limit", "1+1", CpuMilli: null),
+            new("converged, no CPU limit", "Invoke-StarrReconcile", CpuMilli: null),
+            new("converged, module not ReadyToRun, no limit", "Invoke-StarrReconcile", CpuMilli: null, BuiltModule: true),
+        ];
+        var runs = steps.ToDictionary(s => s, _ => new List<LimitedRun>());
+        var requests = new List<(int Gets, int Tests, int Writes)>();
+        for (var i = 0; i < samples; i++)
         {
-            // The module as the image has it: ReadyToRun, here for this runtime.
-            var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
-            var first = await RunAsync(pwsh, "Invoke-StarrReconcile", environment, root, imageModules, 200);
-            Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
-
-            Step[] steps =
-            [
-                new("bare pwsh -c 1+1", "1+1"),
-                new("pwsh -c Get-Date (a built-in module's autoload)", "$null = Get-Date"),
-                new("Import-Module StarrOps", "Import-Module StarrOps"),
-                new("autoload: Get-Command Invoke-StarrReconcile", "$null = Get-Command Invoke-StarrReconcile"),
-                new("converged Invoke-StarrReconcile", "Invoke-StarrReconcile"),
-                new("  the same, cpu limit 500m", "Invoke-StarrReconcile", CpuMilli: 500),
-                new("  the same, cpu limit 1000m", "Invoke-StarrReconcile", CpuMilli: 1000),
-                new("bare pwsh, no CPU limit", "1+1", CpuMilli: null),
-                new("converged, no CPU limit", "Invoke-StarrReconcile", CpuMilli: null),
-                new("converged, module not ReadyToRun, no limit", "Invoke-StarrReconcile", CpuMilli: null, BuiltModule: true),
-            ];
-            var runs = steps.ToDictionary(s => s, _ => new List<LimitedRun>());
-            var requests = new List<(int Gets, int Tests, int Writes)>();
-            for (var i = 0; i < samples; i++)
-            {
-                foreach (var step in steps)
-                {
-                    foreach (var server in stack.All) server.Requests.Clear();
-                    var run = await RunAsync(pwsh, step.Command, environment, root, step.BuiltModule ? modules : imageModules, step.CpuMilli);
-                    runs[step].Add(run);
-                    if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
-                    if (step.Command == "Invoke-StarrReconcile" && step.CpuMilli == 200)
-                    {
-                        var sent = stack.All.SelectMany(s => s.Requests.FromStarrOps).ToList();
-                        requests.Add((sent.Count(r => r.Method == "GET"), sent.Count(r => r.IsTest), sent.Count(r => r.IsWrite)));
-                    }
-                }
-            }
-
-            Console.WriteLine($"\npwsh in the CronJob's limits (cpu 200m, memory 128Mi unless said), {samples} fresh processes each, median; modules {modules}" +
-                (imageModules == modules ? " (not ReadyToRun: crossgen2 missing)" : ", ReadyToRun for this runtime as the image's are for its own"));
-            Console.WriteLine(readyToRun is null ? "pwsh: the dotnet-tool package as it is (not ReadyToRun: slower to start than the image's)" : $"pwsh: a ReadyToRun copy of the dotnet tool, as the official builds are ({readyToRun})");
-            if (extra.Count > 0) Console.WriteLine("extra environment: " + string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")));
-            Console.WriteLine($"{"step",-50} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
-            var bare = JobLimits.Median(runs[steps[0]].Select(r => r.CpuSeconds));
-            var bareUnlimited = JobLimits.Median(runs[steps.Single(s => s.CpuMilli is null && s.Command == "1+1")].Select(r => r.CpuSeconds));
             foreach (var step in steps)
             {
-                var wall = JobLimits.Median(runs[step].Select(r => r.WallSeconds));
-                var cpu = JobLimits.Median(runs[step].Select(r => r.CpuSeconds));
-                var peak = JobLimits.Median(runs[step].Select(r => r.PeakMiB));
-                var baseline = step.CpuMilli == 200 ? bare : bareUnlimited; // CPU seconds barely depend on the limit; the ratio is against the same kind of run
-                Console.WriteLine(FormattableString.Invariant($"{step.Label,-50} {wall,7:0.00} {cpu,7:0.000} {peak,9:0} {cpu - baseline,+8:+0.000;-0.000} ({cpu / baseline:0.00}x)"));
+                foreach (var server in stack.All) server.Requests.Clear();
+                var run = await RunAsync(setup, step.Command, step.CpuMilli, step.BuiltModule ? modules : imageModules);
+                runs[step].Add(run);
+                if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
+                if (step.Command == "Invoke-StarrReconcile" && step.CpuMilli == 200)
+                {
+                    var sent = stack.All.SelectMany(s => s.Requests.FromStarrOps).ToList();
+                    requests.Add((sent.Count(r => r.Method == "GET"), sent.Count(r => r.IsTest), sent.Count(r => r.IsWrite)));
+                }
             }
-            var (gets, tests, writes) = requests.Count == 0 ? (0, 0, 0) : requests[^1];
-            Console.WriteLine($"converged run's requests: {gets} GETs, {tests} test calls, {writes} writes (StarrOps' own, last sample)");
-            return runs.Values.SelectMany(r => r).Any(r => r.ExitCode != 0 || r.OomKills != 0) ? 1 : 0;
         }
-        finally
+
+        Console.WriteLine($"\npwsh in the CronJob's limits (cpu 200m, memory 128Mi unless said), {samples} fresh processes each, median; modules {modules}" +
+            (imageModules == modules ? " (not ReadyToRun: crossgen2 missing)" : ", ReadyToRun for this runtime as the image's are for its own"));
+        Console.WriteLine(readyToRun is null ? "pwsh: the dotnet-tool package as it is (not ReadyToRun: slower to start than the image's)" : $"pwsh: a ReadyToRun copy of the dotnet tool, as the official builds are ({readyToRun})");
+        if (extra.Count > 0) Console.WriteLine("extra environment: " + string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")));
+        Console.WriteLine($"{"step",-50} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
+        var bare = JobLimits.Median(runs[steps[0]].Select(r => r.CpuSeconds));
+        var bareUnlimited = JobLimits.Median(runs[steps.Single(s => s.CpuMilli is null && s.Command == "1+1")].Select(r => r.CpuSeconds));
+        foreach (var step in steps)
         {
-            try { root.Delete(recursive: true); } catch (IOException) { }
+            var wall = JobLimits.Median(runs[step].Select(r => r.WallSeconds));
+            var cpu = JobLimits.Median(runs[step].Select(r => r.CpuSeconds));
+            var peak = JobLimits.Median(runs[step].Select(r => r.PeakMiB));
+            var baseline = step.CpuMilli == 200 ? bare : bareUnlimited; // CPU seconds barely depend on the limit; the ratio is against the same kind of run
+            Console.WriteLine(FormattableString.Invariant($"{step.Label,-50} {wall,7:0.00} {cpu,7:0.000} {peak,9:0} {cpu - baseline,+8:+0.000;-0.000} ({cpu / baseline:0.00}x)"));
         }
+        var (gets, tests, writes) = requests.Count == 0 ? (0, 0, 0) : requests[^1];
+        Console.WriteLine($"converged run's requests: {gets} GETs, {tests} test calls, {writes} writes (StarrOps' own, last sample)");
+        return runs.Values.SelectMany(r => r).Any(r => r.ExitCode != 0 || r.OomKills != 0) ? 1 : 0;
     }
 
     /// <summary>The emulated stack the CronJob reconciles, and the environment a run gets (the stack's URLs and keys, the image's ENV).</summary>
-    private static async Task<(EmulatedStack Stack, Dictionary<string, string> Environment)> StartStackAsync()
+    internal static async Task<(EmulatedStack Stack, Dictionary<string, string> Environment)> StartStackAsync()
     {
         var stack = await EmulatedStack.StartAsync(new EmulatedStackOptions { Gluetun = false });
         stack.Network.RequireLogin("qbittorrent", 8080, "admin", "cronjob-benchmark-password");
@@ -157,12 +170,13 @@ public static class PwshCronJobBenchmark
     /// One fresh pwsh as the CronJob starts it: its own HOME and XDG folders, as the Job's emptyDir gives it, and the module in
     /// the first folder of PSModulePath, as the image's /usr/local/share/powershell/Modules comes before $PSHOME/Modules.
     /// </summary>
-    private static Task<LimitedRun> RunAsync(string[] pwsh, string command, Dictionary<string, string> environment, DirectoryInfo root, string modules, int? cpuMilli)
+    /// <param name="modules">The module folder to run; default the image's (ReadyToRun).</param>
+    internal static Task<LimitedRun> RunAsync(Setup setup, string command, int? cpuMilli, string? modules = null)
     {
-        var home = root.CreateSubdirectory("home-" + Guid.NewGuid().ToString("N")[..8]).FullName;
+        var home = setup.Root.CreateSubdirectory("home-" + Guid.NewGuid().ToString("N")[..8]).FullName;
         var userModules = Directory.CreateDirectory(Path.Combine(home, ".local", "share", "powershell", "Modules")).FullName;
-        Directory.CreateSymbolicLink(Path.Combine(userModules, "StarrOps"), Path.Combine(modules, "StarrOps"));
-        var run = new Dictionary<string, string>(environment)
+        Directory.CreateSymbolicLink(Path.Combine(userModules, "StarrOps"), Path.Combine(modules ?? setup.ImageModules, "StarrOps"));
+        var run = new Dictionary<string, string>(setup.Environment)
         {
             ["HOME"] = home,
             ["TMPDIR"] = home,
@@ -170,7 +184,7 @@ public static class PwshCronJobBenchmark
             ["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share"),
             ["XDG_CONFIG_HOME"] = Path.Combine(home, ".config"),
         };
-        return JobLimits.RunAsync([.. pwsh, "-NoLogo", "-NonInteractive", "-c", command], run, cpuMilli, 128,
+        return JobLimits.RunAsync([.. setup.Pwsh, "-NoLogo", "-NonInteractive", "-c", command], run, cpuMilli, 128,
             ["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "STARR_CONFIG", "KUBECONFIG", "PSModulePath"]);
     }
 }

@@ -37,6 +37,9 @@ public sealed class DockerfileTests
         Assert.Contains(all, i => i.Keyword == "RUN" && i.Arguments.Contains("./build.ps1 Build", StringComparison.Ordinal));
         var copy = Assert.Single(final, i => i.Keyword == "COPY" && i.Arguments.Contains("--from=build", StringComparison.Ordinal));
         Assert.EndsWith("/usr/local/share/powershell/Modules/StarrOps", copy.Arguments);
+        // pwsh puts its own folders before any of PSModulePath's, so a folder of ours there would make every run's
+        // autoload read all of pwsh's modules before StarrOps (+0.13 CPU seconds, docs/decisions/0004).
+        Assert.False(Image.FinalEnvironment.ContainsKey("PSModulePath"), "the module is found in the shared folder, before $PSHOME/Modules");
     }
 
     [Fact]

@@ -31,10 +31,10 @@ public abstract class StarrCmdlet : PSCmdlet
     {
         if (_pipelineThreadId == 0) _pipelineThreadId = Environment.CurrentManagedThreadId;
         var task = work(_cancellation.Token);
-        while (!task.IsCompleted)
-        {
-            if (_pipelineWork.TryTake(out var action, 25)) action();
-        }
+        // The end of the work wakes the loop too, so that it waits without polling and returns as soon as the work is done.
+        task.ContinueWith(static (_, queue) => ((BlockingCollection<Action>)queue!).Add(static () => { }), _pipelineWork,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (!task.IsCompleted) _pipelineWork.Take()();
         while (_pipelineWork.TryTake(out var action)) action();
         return task.GetAwaiter().GetResult();
     }

@@ -32,10 +32,10 @@ public static class PwshCronJobBenchmark
     /// <param name="BuiltModule">Run the module as ./build.ps1 Build leaves it (IL only) instead of ReadyToRun as in the image.</param>
     private sealed record Step(string Label, string Command, int? CpuMilli = 200, bool BuiltModule = false);
 
-    /// <summary>What a measurement needs: pwsh as the image starts it, the served stack, a scratch folder and the module twice.</summary>
+    /// <summary>What a measurement needs: pwsh as the image starts it, the served stack, a scratch folder and the module.</summary>
     /// <param name="ImageModules">The module as the image has it: ReadyToRun, here for this runtime.</param>
     internal sealed record Setup(string[] Pwsh, string? ReadyToRun, EmulatedStack Stack, Dictionary<string, string> Environment,
-        DirectoryInfo Root, string Modules, string ImageModules) : IAsyncDisposable
+        DirectoryInfo Root, string ImageModules) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -48,10 +48,7 @@ public static class PwshCronJobBenchmark
     /// <returns>null, after saying what is missing, when pwsh, joblimits.sh or the built module is not there.</returns>
     internal static async Task<Setup?> SetUpAsync(string modules, IReadOnlyDictionary<string, string> extra)
     {
-        var pwsh = JobLimits.FindPwsh();
-        // Measure a pwsh that starts as the image's does (ReadyToRun), unless told otherwise.
-        var readyToRun = pwsh is not null && Environment.GetEnvironmentVariable("STARROPS_BENCH_PLAIN_PWSH") != "1" ? ReadyToRunPwsh.Find(pwsh[^1]) : null;
-        if (readyToRun is not null) pwsh = ["dotnet", "exec", readyToRun];
+        var (pwsh, readyToRun) = ImagePwsh();
         if (pwsh is null || !File.Exists(JobLimits.Script) || !Directory.Exists(Path.Combine(modules, "StarrOps")))
         {
             Console.Error.WriteLine($"needs the local pwsh tool (dotnet tool restore), {JobLimits.Script} and the built module in {modules}/StarrOps (./build.ps1 Build)");
@@ -61,10 +58,21 @@ public static class PwshCronJobBenchmark
         foreach (var (key, value) in extra) environment[key] = value;
         var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
         var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
-        var setup = new Setup(pwsh, readyToRun, stack, environment, root, modules, imageModules);
+        var setup = new Setup(pwsh, readyToRun, stack, environment, root, imageModules);
         var first = await RunAsync(setup, "Invoke-StarrReconcile", 200);
         Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
         return setup;
+    }
+
+    /// <summary>
+    /// The pinned pwsh as the image starts it: its ReadyToRun copy (made on first use), or the dotnet tool as it is when
+    /// crossgen2 is missing or STARROPS_BENCH_PLAIN_PWSH=1; null when the tool is not restored.
+    /// </summary>
+    private static (string[]? Command, string? ReadyToRun) ImagePwsh()
+    {
+        var pwsh = JobLimits.FindPwsh();
+        var readyToRun = pwsh is not null && Environment.GetEnvironmentVariable("STARROPS_BENCH_PLAIN_PWSH") != "1" ? ReadyToRunPwsh.Find(pwsh[^1]) : null;
+        return (readyToRun is null ? pwsh : ["dotnet", "exec", readyToRun], readyToRun);
     }
 
     /// <param name="args">[module folder (the one holding StarrOps/&lt;version&gt;)] [samples] [NAME=VALUE …: extra environment, to try an idea]</param>
@@ -153,8 +161,7 @@ public static class PwshCronJobBenchmark
         var file = args.Length > 0 ? args[0] : "cronjob-stack.env";
         var (stack, environment) = await StartStackAsync();
         await using var _ = stack;
-        var pwsh = JobLimits.FindPwsh();
-        if (args.Length > 1 && pwsh is not null && ReadyToRunPwsh.Find(pwsh[^1]) is { } readyToRun)
+        if (args.Length > 1 && ImagePwsh().ReadyToRun is { } readyToRun)
         {
             environment["STARROPS_BENCH_PWSH"] = readyToRun;
             var target = Path.Combine(Path.GetTempPath(), "starrops-cronjob-modules-r2r");

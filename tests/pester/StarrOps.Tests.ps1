@@ -77,6 +77,24 @@ Describe 'The StarrOps module' {
         }
     }
 
+    It '<_> is compiled with the JIT optimizer on and its async state machines as classes (decision 0004)' -ForEach 'StarrOps.dll', 'Dependencies/StarrOps.Core.dll' {
+        # A collectible context of its own leaves the module's loaded copy alone; types that need KubernetesClient fail to
+        # load there and are left out.
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::new('StarrOps.Tests.BuildSettings', $true)
+        try {
+            $assembly = $context.LoadFromAssemblyPath((Join-Path (Split-Path $script:manifestPath) $_))
+            @($assembly.GetCustomAttributes([System.Diagnostics.DebuggableAttribute], $false) | Where-Object IsJITOptimizerDisabled) |
+                Should -HaveCount 0 -Because 'Optimize=false without src/JitOptimized.cs would make the JIT and crossgen2 emit debug code'
+            try { $types = $assembly.GetTypes() } catch { $types = $_.Exception.InnerException.Types | Where-Object { $_ } }
+            $stateMachines = @($types | Where-Object { $_.GetInterface('System.Runtime.CompilerServices.IAsyncStateMachine') })
+            $stateMachines.Count | Should -BeGreaterThan 0
+            @($stateMachines | Where-Object IsValueType | ForEach-Object FullName) | Should -HaveCount 0
+        }
+        finally {
+            $context.Unload()
+        }
+    }
+
     It 'has the about_StarrOps topic' {
         $text = Get-Help about_StarrOps | Out-String
         $text | Should -Match 'STARR_TIMEOUT_SECONDS'

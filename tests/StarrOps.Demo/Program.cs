@@ -52,7 +52,7 @@ static string? FindPwsh() =>
 static int RunInPwsh(string pwsh, IDictionary<string, string> environment)
 {
     // The module as build.ps1 assembles it, found by autoload from PSModulePath as in the image: each step is a
-    // fresh `pwsh -c Invoke-StarrReconcile`, exactly the CronJob's command.
+    // fresh `pwsh -c StarrOps\Invoke-StarrReconcile`, exactly the CronJob's command.
     var manifest = Environment.GetEnvironmentVariable("STARROPS_MODULE_PATH");
     if (manifest is null || !File.Exists(manifest))
     {
@@ -63,9 +63,9 @@ static int RunInPwsh(string pwsh, IDictionary<string, string> environment)
     var exitCode = 0;
     foreach (var (title, command) in new[]
              {
-                 ("Plan: pwsh -c 'Invoke-StarrReconcile -WhatIf'", "Invoke-StarrReconcile -WhatIf"),
-                 ("Apply: pwsh -c Invoke-StarrReconcile", "Invoke-StarrReconcile"),
-                 ("Second run, converged: pwsh -c Invoke-StarrReconcile", "Invoke-StarrReconcile"),
+                 (@"Plan: pwsh -c 'StarrOps\Invoke-StarrReconcile -WhatIf'", @"StarrOps\Invoke-StarrReconcile -WhatIf"),
+                 (@"Apply: pwsh -c StarrOps\Invoke-StarrReconcile", @"StarrOps\Invoke-StarrReconcile"),
+                 (@"Second run, converged: pwsh -c StarrOps\Invoke-StarrReconcile", @"StarrOps\Invoke-StarrReconcile"),
              })
     {
         Console.WriteLine($"\n== {title}");

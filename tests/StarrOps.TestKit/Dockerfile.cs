@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace StarrOps.TestKit;
@@ -35,6 +36,11 @@ public sealed partial record Dockerfile(IReadOnlyList<DockerInstruction> Instruc
     /// <summary>The image's environment: the final stage's ENV pairs.</summary>
     public IReadOnlyDictionary<string, string> FinalEnvironment =>
         FinalStage.Where(i => i.Keyword == "ENV").SelectMany(i => EnvPair().Matches(i.Arguments)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+
+    /// <summary>The final stage's CMD, in exec form (a JSON array): what a container of the image runs.</summary>
+    public IReadOnlyList<string> Command =>
+        JsonSerializer.Deserialize<string[]>(FinalStage.Last(i => i.Keyword == "CMD").Arguments)
+        ?? throw new InvalidDataException("the image's CMD is not a JSON array");
 
     [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(\S+)")]
     private static partial Regex EnvPair();

@@ -59,24 +59,29 @@ Describe 'Invoke-StarrReconcile' -ForEach @(@{ TestKitPath = $testKitPath }) -Sk
         $second.Output | Should -Match 'Configuration complete: 0 created, 0 updated, 0 deleted'
     }
 
-    It 'runs in the image''s environment and leaves no start-up JIT profile in the Job''s fresh HOME' {
+    It 'runs the image''s command in its environment, the module autoloaded, and leaves no start-up JIT profile in the Job''s fresh HOME' {
+        # The image's CMD names the module (StarrOps\Invoke-StarrReconcile), so pwsh imports it without searching the PATH.
         # pwsh would gather a profile of every method the run loads and write it to HOME at exit, for a next process
         # that never comes (each Job's HOME is a new emptyDir); the image's ENV switches the gathering off.
-        $image = [StarrOps.TestKit.Dockerfile]::Read((Join-Path $PSScriptRoot '../../deploy/image/Dockerfile')).FinalEnvironment
+        $image = [StarrOps.TestKit.Dockerfile]::Read((Join-Path $PSScriptRoot '../../deploy/image/Dockerfile'))
         $jobHome = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "starrops-job-home-$([guid]::NewGuid().ToString('N'))")).FullName
+        # The module in the user folder of the Job's HOME: found by autoload, as the image's shared folder is.
+        $moduleLink = Join-Path (New-Item -ItemType Directory -Path (Join-Path $jobHome '.local/share/powershell/Modules')).FullName 'StarrOps'
+        New-Item -ItemType SymbolicLink -Path $moduleLink -Target (Split-Path (Split-Path $script:manifestPath)) | Out-Null
         try {
             $environment = $script:environment.Clone()
-            foreach ($pair in $image.GetEnumerator()) { $environment[$pair.Key] = $pair.Value }
+            foreach ($pair in $image.FinalEnvironment.GetEnumerator()) { $environment[$pair.Key] = $pair.Value }
             foreach ($name in 'HOME', 'TMPDIR') { $environment[$name] = $jobHome }
             $environment['XDG_CACHE_HOME'] = Join-Path $jobHome '.cache'
             $environment['XDG_DATA_HOME'] = Join-Path $jobHome '.local/share'
             $environment['XDG_CONFIG_HOME'] = Join-Path $jobHome '.config'
-            $run = Invoke-PwshProcess -Command "Import-Module '$script:manifestPath'; Invoke-StarrReconcile" -Environment $environment
+            $run = Invoke-PwshProcess -Command $image.Command[-1] -Environment $environment
             $run.ExitCode | Should -Be 0 -Because $run.Errors
             $run.Output | Should -Match 'sonarr: Already configured'
             @(Get-ChildItem -Path $jobHome -Recurse -Force -File -Filter 'StartupProfileData*') | Should -HaveCount 0
         }
         finally {
+            [IO.Directory]::Delete($moduleLink) # the link, not the built module behind it
             Remove-Item -Recurse -Force $jobHome
         }
     }

@@ -7,7 +7,11 @@ namespace StarrOps.Tests.Deploy;
 
 public sealed class DeployManifestTests
 {
-    private static readonly string[] ReconcileCommand = ["pwsh", "-NoLogo", "-NonInteractive", "-c", "Invoke-StarrReconcile"];
+    /// <summary>
+    /// What the CronJob, the one-off Job and the image run. Module-qualified, so that pwsh imports StarrOps at once
+    /// instead of first searching every PATH folder for a program of that name (docs/decisions/0004).
+    /// </summary>
+    internal static readonly string[] ReconcileCommand = ["pwsh", "-NoLogo", "-NonInteractive", "-c", @"StarrOps\Invoke-StarrReconcile"];
 
     private static string[] Strings(JsonNode? array) => Items(array).Select(n => n.GetValue<string>()).ToArray();
 
@@ -92,7 +96,7 @@ public sealed class DeployManifestTests
         Assert.Equal(["get secrets [starr-secrets]", "get configmaps [starr-common-config]", "list services,pods", "create pods/exec", "get pods"],
             Items(vpnRole["rules"]).Select(Rule));
         var check = Single(vpn, "CronJob", "starrops-vpn-check");
-        Assert.Equal(["pwsh", "-NoLogo", "-NonInteractive", "-c", "Test-StarrVpnRoute"], Strings(PodSpec(check)["containers"]![0]!["command"]));
+        Assert.Equal(["pwsh", "-NoLogo", "-NonInteractive", "-c", @"StarrOps\Test-StarrVpnRoute"], Strings(PodSpec(check)["containers"]![0]!["command"]));
         Assert.Equal("Forbid", S(check["spec"]!["concurrencyPolicy"]));
         Single(vpn, "CronJob", "starrops-reconcile");
     }

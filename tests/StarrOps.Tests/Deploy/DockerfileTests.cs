@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StarrOps.Tests.Support;
 using StarrOps.TestKit;
 
@@ -49,8 +48,7 @@ public sealed class DockerfileTests
 
         var user = Assert.Single(final, i => i.Keyword == "USER").Arguments;
         Assert.Matches(@"^10001(:10001)?$", user); // numeric, so runAsNonRoot can verify it
-        var cmd = Assert.Single(final, i => i.Keyword == "CMD").Arguments;
-        Assert.Equal(["pwsh", "-NoLogo", "-NonInteractive", "-c", "Invoke-StarrReconcile"], JsonSerializer.Deserialize<string[]>(cmd)!);
+        Assert.Equal(DeployManifestTests.ReconcileCommand, Image.Command);
     }
 
     [Fact]

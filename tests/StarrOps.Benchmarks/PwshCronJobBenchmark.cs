@@ -7,7 +7,7 @@ namespace StarrOps.Benchmarks;
 /// What the reconcile CronJob really costs: the image's command (<c>pwsh -NoLogo -NonInteractive -c StarrOps\Invoke-StarrReconcile</c>) on a converged
 /// emulated stack, the module found by autoload from PSModulePath, a fresh HOME per run (the Job's emptyDir) and the
 /// image's environment (deploy/image/Dockerfile), inside CPU and memory limits by joblimits.sh (cpu 200m, the limit the issue measured, then 500m as shipped and 1000m; memory 128Mi),
-/// against bare pwsh in the same run. The steps in between say where StarrOps' share goes: command discovery and import,
+/// against bare pwsh in the same run and under the same limit. The steps in between say where StarrOps' share goes: command discovery and import,
 /// then the run itself. Samples are interleaved so a change in the machine's load touches every row alike. pwsh is a
 /// ReadyToRun copy of the pinned tool (<see cref="ReadyToRunPwsh"/>) unless STARROPS_BENCH_PLAIN_PWSH=1.
 /// </summary>
@@ -35,13 +35,24 @@ public static class PwshCronJobBenchmark
         return Dockerfile.Read(Path.Combine(root.FullName, "deploy", "image", "Dockerfile"));
     }
 
-    /// <param name="BuiltModule">Run the module as ./build.ps1 Build leaves it (IL only) instead of ReadyToRun as in the image.</param>
-    private sealed record Step(string Label, string Command, int? CpuMilli = 200, bool BuiltModule = false);
+    /// <summary>Which modules a step's pwsh finds.</summary>
+    private enum Modules
+    {
+        /// <summary>StarrOps as the image has it: ReadyToRun.</summary>
+        Image,
+        /// <summary>StarrOps as ./build.ps1 Build leaves it: IL only.</summary>
+        Built,
+        /// <summary>The floor module (StarrOps.Benchmarks.FloorModule): one cmdlet that GETs one JSON answer.</summary>
+        Floor,
+    }
+
+    private sealed record Step(string Label, string Command, int? CpuMilli = 200, Modules Modules = Modules.Image);
 
     /// <summary>What a measurement needs: pwsh as the image starts it, the served stack, a scratch folder and the module.</summary>
     /// <param name="ImageModules">The module as the image has it: ReadyToRun, here for this runtime.</param>
+    /// <param name="FloorModules">The floor module, ReadyToRun like the image's.</param>
     internal sealed record Setup(string[] Pwsh, string? ReadyToRun, EmulatedStack Stack, Dictionary<string, string> Environment,
-        DirectoryInfo Root, string ImageModules) : IAsyncDisposable
+        DirectoryInfo Root, string ImageModules, string FloorModules) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -64,10 +75,34 @@ public static class PwshCronJobBenchmark
         foreach (var (key, value) in extra) environment[key] = value;
         var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
         var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
-        var setup = new Setup(pwsh, readyToRun, stack, environment, root, imageModules);
+        var floor = WriteFloorModule(Path.Combine(root.FullName, "floor"));
+        var floorModules = ReadyToRunPwsh.Module(floor, pwsh[^1], Path.Combine(root.FullName, "floor-r2r")) ?? floor;
+        var setup = new Setup(pwsh, readyToRun, stack, environment, root, imageModules, floorModules);
         var first = await RunAsync(setup, ImageCommand, 200);
         Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
         return setup;
+    }
+
+    private const string FloorCommand = "FloorModule\\Get-FloorJson \"$env:SONARR_URL/ping\" status";
+
+    /// <summary>The floor module as a module folder (FloorModule/1.0.0: the assembly and a manifest, as StarrOps has); returns the folder.</summary>
+    private static string WriteFloorModule(string folder)
+    {
+        var version = Directory.CreateDirectory(Path.Combine(folder, "FloorModule", "1.0.0")).FullName;
+        const string assembly = "StarrOps.Benchmarks.FloorModule.dll";
+        File.Copy(Path.Combine(AppContext.BaseDirectory, assembly), Path.Combine(version, assembly));
+        File.WriteAllText(Path.Combine(version, "FloorModule.psd1"), $$"""
+            @{
+                RootModule = '{{assembly}}'
+                ModuleVersion = '1.0.0'
+                GUID = '0f1c8a52-6a55-4d0c-9a36-5f3b1b0e7c11'
+                CmdletsToExport = @('Get-FloorJson')
+                FunctionsToExport = @()
+                AliasesToExport = @()
+                VariablesToExport = @()
+            }
+            """);
+        return folder;
     }
 
     /// <summary>
@@ -99,11 +134,15 @@ public static class PwshCronJobBenchmark
             new("converged, the image's command", ImageCommand),
             // Unqualified, pwsh first searches every PATH folder for a program of that name (this machine's PATH).
             new("  the same unqualified: Invoke-StarrReconcile", "Invoke-StarrReconcile"),
-            new("  the same, cpu limit 500m", ImageCommand, CpuMilli: 500),
-            new("  the same, cpu limit 1000m", ImageCommand, CpuMilli: 1000),
+            new("bare pwsh, cpu limit 500m", "1+1", CpuMilli: 500),
+            new("converged, cpu limit 500m (as shipped)", ImageCommand, CpuMilli: 500),
+            new("bare pwsh, cpu limit 1000m", "1+1", CpuMilli: 1000),
+            new("converged, cpu limit 1000m", ImageCommand, CpuMilli: 1000),
             new("bare pwsh, no CPU limit", "1+1", CpuMilli: null),
             new("converged, no CPU limit", ImageCommand, CpuMilli: null),
-            new("converged, module not ReadyToRun, no limit", ImageCommand, CpuMilli: null, BuiltModule: true),
+            new("converged, module not ReadyToRun, no limit", ImageCommand, CpuMilli: null, Modules.Built),
+            // What any binary module that reads an API pays: its import, .NET's first HTTP request and a JSON parse.
+            new("floor: a one-cmdlet module GETs one JSON, no limit", FloorCommand, CpuMilli: null, Modules.Floor),
         ];
         var runs = steps.ToDictionary(s => s, _ => new List<LimitedRun>());
         var requests = new List<(int Gets, int Tests, int Writes)>();
@@ -112,7 +151,7 @@ public static class PwshCronJobBenchmark
             foreach (var step in steps)
             {
                 foreach (var server in stack.All) server.Requests.Clear();
-                var run = await RunAsync(setup, step.Command, step.CpuMilli, step.BuiltModule ? modules : imageModules);
+                var run = await RunAsync(setup, step.Command, step.CpuMilli, step.Modules switch { Modules.Built => modules, Modules.Floor => setup.FloorModules, _ => imageModules });
                 runs[step].Add(run);
                 if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
                 if (step.Command == ImageCommand && step.CpuMilli == 200)
@@ -128,14 +167,14 @@ public static class PwshCronJobBenchmark
         Console.WriteLine(readyToRun is null ? "pwsh: the dotnet-tool package as it is (not ReadyToRun: slower to start than the image's)" : $"pwsh: a ReadyToRun copy of the dotnet tool, as the official builds are ({readyToRun})");
         if (extra.Count > 0) Console.WriteLine("extra environment: " + string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")));
         Console.WriteLine($"{"step",-50} {"wall s",7} {"cpu s",7} {"peak MiB",9} {"cpu over bare",14}");
-        var bare = JobLimits.Median(runs[steps[0]].Select(r => r.CpuSeconds));
-        var bareUnlimited = JobLimits.Median(runs[steps.Single(s => s.CpuMilli is null && s.Command == "1+1")].Select(r => r.CpuSeconds));
+        // Each row against bare pwsh under the same limit: a throttled process costs more CPU seconds than a free one.
+        var bare = steps.Where(s => s.Command == "1+1").ToDictionary(s => s.CpuMilli ?? 0, s => JobLimits.Median(runs[s].Select(r => r.CpuSeconds)));
         foreach (var step in steps)
         {
             var wall = JobLimits.Median(runs[step].Select(r => r.WallSeconds));
             var cpu = JobLimits.Median(runs[step].Select(r => r.CpuSeconds));
             var peak = JobLimits.Median(runs[step].Select(r => r.PeakMiB));
-            var baseline = step.CpuMilli == 200 ? bare : bareUnlimited; // CPU seconds barely depend on the limit; the ratio is against the same kind of run
+            var baseline = bare[step.CpuMilli ?? 0];
             Console.WriteLine(FormattableString.Invariant($"{step.Label,-50} {wall,7:0.00} {cpu,7:0.000} {peak,9:0} {cpu - baseline,+8:+0.000;-0.000} ({cpu / baseline:0.00}x)"));
         }
         var (gets, tests, writes) = requests.Count == 0 ? (0, 0, 0) : requests[^1];
@@ -190,7 +229,8 @@ public static class PwshCronJobBenchmark
     {
         var home = setup.Root.CreateSubdirectory("home-" + Guid.NewGuid().ToString("N")[..8]).FullName;
         var userModules = Directory.CreateDirectory(Path.Combine(home, ".local", "share", "powershell", "Modules")).FullName;
-        Directory.CreateSymbolicLink(Path.Combine(userModules, "StarrOps"), Path.Combine(modules ?? setup.ImageModules, "StarrOps"));
+        foreach (var module in ReadyToRunPwsh.ModuleFolders(modules ?? setup.ImageModules))
+            Directory.CreateSymbolicLink(Path.Combine(userModules, Path.GetFileName(module)), module);
         var run = new Dictionary<string, string>(setup.Environment)
         {
             ["HOME"] = home,

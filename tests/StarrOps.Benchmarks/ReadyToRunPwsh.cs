@@ -44,15 +44,15 @@ public static class ReadyToRunPwsh
     }
 
     /// <summary>
-    /// A copy of the module folder (the one holding StarrOps/&lt;version&gt;) in <paramref name="target"/> with every assembly of
-    /// the module compiled for this runtime, as the image's are for its own; null when crossgen2 is missing.
+    /// A copy of the module folder (the one holding StarrOps/&lt;version&gt;, or any other module) in <paramref name="target"/>
+    /// with every assembly of its modules compiled for this runtime, as the image's are for its own; null when crossgen2 is missing.
     /// </summary>
     public static string? Module(string modules, string pwshDll, string target)
     {
         if (!File.Exists(Crossgen2)) return null;
         CopyDirectory(modules, target);
         var pwsh = Path.GetDirectoryName(pwshDll)!;
-        foreach (var version in Directory.GetDirectories(Path.Combine(modules, "StarrOps")))
+        foreach (var version in ModuleFolders(modules).SelectMany(Directory.GetDirectories))
         {
             string[] folders = [version, Path.Combine(version, "Dependencies")];
             foreach (var dll in folders.Where(Directory.Exists).SelectMany(f => Directory.GetFiles(f, "*.dll")))
@@ -60,6 +60,10 @@ public static class ReadyToRunPwsh
         }
         return target;
     }
+
+    /// <summary>The modules in a module folder: each subfolder with a version folder holding its manifest (build.ps1's publish/ is not one).</summary>
+    public static IEnumerable<string> ModuleFolders(string modules) =>
+        Directory.GetDirectories(modules).Where(m => Directory.GetDirectories(m).Any(v => File.Exists(Path.Combine(v, Path.GetFileName(m) + ".psd1"))));
 
     /// <summary>What <c>./build.ps1 Build -ReadyToRun</c> adds to crossgen2's arguments (PublishReadyToRunCrossgen2ExtraArgs).</summary>
     private static readonly string[] BuildReadyToRunArguments = ["--opt-cross-module:*"];

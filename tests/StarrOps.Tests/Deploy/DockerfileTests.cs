@@ -48,6 +48,7 @@ public sealed class DockerfileTests
 
         var user = Assert.Single(final, i => i.Keyword == "USER").Arguments;
         Assert.Matches(@"^10001(:10001)?$", user); // numeric, so runAsNonRoot can verify it
+        Assert.Single(final, i => i.Keyword == "CMD");
         Assert.Equal(DeployManifestTests.ReconcileCommand, Image.Command);
     }
 

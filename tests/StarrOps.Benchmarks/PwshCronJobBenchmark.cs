@@ -50,9 +50,8 @@ public static class PwshCronJobBenchmark
 
     /// <summary>What a measurement needs: pwsh as the image starts it, the served stack, a scratch folder and the module.</summary>
     /// <param name="ImageModules">The module as the image has it: ReadyToRun, here for this runtime.</param>
-    /// <param name="FloorModules">The floor module, ReadyToRun like the image's.</param>
     internal sealed record Setup(string[] Pwsh, string? ReadyToRun, EmulatedStack Stack, Dictionary<string, string> Environment,
-        DirectoryInfo Root, string ImageModules, string FloorModules) : IAsyncDisposable
+        DirectoryInfo Root, string ImageModules) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -75,9 +74,7 @@ public static class PwshCronJobBenchmark
         foreach (var (key, value) in extra) environment[key] = value;
         var root = Directory.CreateTempSubdirectory("starrops-cronjob-");
         var imageModules = ReadyToRunPwsh.Module(modules, pwsh[^1], Path.Combine(root.FullName, "modules-r2r")) ?? modules;
-        var floor = WriteFloorModule(Path.Combine(root.FullName, "floor"));
-        var floorModules = ReadyToRunPwsh.Module(floor, pwsh[^1], Path.Combine(root.FullName, "floor-r2r")) ?? floor;
-        var setup = new Setup(pwsh, readyToRun, stack, environment, root, imageModules, floorModules);
+        var setup = new Setup(pwsh, readyToRun, stack, environment, root, imageModules);
         var first = await RunAsync(setup, ImageCommand, 200);
         Console.WriteLine(FormattableString.Invariant($"first wiring in the limits: {first.WallSeconds:0.0} s wall, {first.CpuSeconds:0.00} s CPU, {first.PeakMiB:0} MiB, exit {first.ExitCode}"));
         return setup;
@@ -125,6 +122,8 @@ public static class PwshCronJobBenchmark
         await using var setup = await SetUpAsync(modules, extra);
         if (setup is null) return 2;
         var (stack, imageModules, readyToRun) = (setup.Stack, setup.ImageModules, setup.ReadyToRun);
+        var floor = WriteFloorModule(Path.Combine(setup.Root.FullName, "floor"));
+        var floorModules = ReadyToRunPwsh.Module(floor, setup.Pwsh[^1], Path.Combine(setup.Root.FullName, "floor-r2r")) ?? floor; // ReadyToRun like the image's
         Step[] steps =
         [
             new("bare pwsh -c 1+1", "1+1"),
@@ -151,7 +150,7 @@ public static class PwshCronJobBenchmark
             foreach (var step in steps)
             {
                 foreach (var server in stack.All) server.Requests.Clear();
-                var run = await RunAsync(setup, step.Command, step.CpuMilli, step.Modules switch { Modules.Built => modules, Modules.Floor => setup.FloorModules, _ => imageModules });
+                var run = await RunAsync(setup, step.Command, step.CpuMilli, step.Modules switch { Modules.Built => modules, Modules.Floor => floorModules, _ => imageModules });
                 runs[step].Add(run);
                 if (run.ExitCode != 0 || run.OomKills != 0) Console.Error.WriteLine($"{step.Label}: exit {run.ExitCode}, {run.OomKills} OOM kills: {run.Stderr}");
                 if (step.Command == ImageCommand && step.CpuMilli == 200)
